@@ -1,0 +1,65 @@
+# msg: `make run` serves the app, `make test` runs the whole suite. Both set everything up first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+UV_VERSION := 0.13.8
+
+# The first interpreter that is Python 3.12 or newer: python3.13, python3.12 (pyenv shims or
+# system), then pyenv's own installs, then python3.
+PY_CANDIDATES := python3.13 python3.12 \
+	$(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) \
+	$(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) python3
+PYTHON ?= $(shell for p in $(PY_CANDIDATES); do \
+	if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	$$p -c 'import sys; print(sys.executable)'; break; fi; done)
+
+export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: help install run test lint typecheck check vendor clean
+
+help:
+	@echo "make run      set up, migrate, load demo data on an empty database, serve on http://$(HOST):$(PORT)"
+	@echo "make test     set up, then run the whole test suite"
+	@echo "make install  create $(VENV)/ and install the locked dependencies (idempotent)"
+	@echo "make lint     ruff and mypy"
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "error: Python 3.12 or newer not found (tried: $(PY_CANDIDATES))." >&2; \
+		echo "Install python3.13 (or 3.12), or run: make PYTHON=/path/to/python3.13" >&2; exit 1; fi
+	@if [ ! -x $(BIN)/python ] || ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
+		rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); fi
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv sync --frozen --inexact --quiet
+	@touch $@
+
+run: install
+	@export DEBUG=$${DEBUG:-True}; \
+	$(BIN)/python manage.py migrate --noinput && \
+	$(BIN)/python manage.py seed_demo && \
+	echo "msg is running on http://$(HOST):$(PORT)/  (Ctrl+C stops it)" && \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/pytest -n auto --dist loadgroup $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+# Refresh the vendored front-end files from the npm registry (not needed to run or test).
+vendor:
+	cd $$(mktemp -d) && npm pack htmx.org@2.0.8 @picocss/pico@2.1.1 >/dev/null && \
+	tar xzf htmx.org-2.0.8.tgz && cp package/dist/htmx.min.js $(CURDIR)/static/vendor/htmx-2.0.8.min.js && \
+	rm -rf package && tar xzf picocss-pico-2.1.1.tgz && cp package/css/pico.min.css $(CURDIR)/static/vendor/pico-2.1.1.min.css
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

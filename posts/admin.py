@@ -1,0 +1,59 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from posts import services
+from posts.models import Post
+
+
+class CommentInline(admin.TabularInline):
+    model = Post
+    fk_name = "in_reply_to"
+    fields = ["author", "body", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name = "comment"
+    verbose_name_plural = "comments"
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ["id", "author", "short_body", "is_comment", "created_at", "edited_at"]
+    list_filter = [("in_reply_to", admin.EmptyFieldListFilter), "created_at"]
+    search_fields = ["body", "author__username"]
+    list_select_related = ["author"]
+    fields = ["author", "in_reply_to", "body", "created_at", "edited_at"]
+    readonly_fields = ["author", "in_reply_to", "created_at", "edited_at"]
+    inlines = [CommentInline]
+    date_hierarchy = "created_at"
+
+    @admin.display(description="body")
+    def short_body(self, obj: Post) -> str:
+        return obj.body[:80]
+
+    @admin.display(boolean=True, description="comment")
+    def is_comment(self, obj: Post) -> bool:
+        return obj.in_reply_to_id is not None
+
+    def has_add_permission(self, request) -> bool:
+        # Posts are written on the site, by their authors.
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        try:
+            services.post_edit(user=request.user, post=obj, body=form.cleaned_data["body"])
+        except (PermissionDenied, ValidationError) as error:
+            self.message_user(request, f"Not saved: {error}", messages.ERROR)
+
+    def delete_model(self, request, obj) -> None:
+        services.post_delete(user=request.user, post=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for post in queryset:
+            # A comment may already be gone with its post earlier in this loop.
+            if Post.objects.filter(pk=post.pk).exists():
+                services.post_delete(user=request.user, post=post)
