@@ -150,8 +150,25 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 
-# Email: console by default, SMTP (or any backend django-environ knows) via EMAIL_URL.
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# Email: console by default, SMTP (or any backend django-environ knows) via EMAIL_URL,
+# expressed as Django 6.1's MAILERS.
+def _mailer_from_url(config: dict) -> dict:
+    backend = config["EMAIL_BACKEND"]
+    if not backend.endswith("smtp.EmailBackend"):
+        return {"BACKEND": backend}
+    options = {
+        "host": config.get("EMAIL_HOST") or "localhost",
+        "port": config.get("EMAIL_PORT") or 25,
+        "username": config.get("EMAIL_HOST_USER") or "",
+        "password": config.get("EMAIL_HOST_PASSWORD") or "",
+        "use_tls": bool(config.get("EMAIL_USE_TLS")),
+        "use_ssl": bool(config.get("EMAIL_USE_SSL")),
+        "timeout": env.int("EMAIL_TIMEOUT", default=10),
+    }
+    return {"BACKEND": backend, "OPTIONS": options}
+
+
+MAILERS = {"default": _mailer_from_url(env.email_url("EMAIL_URL", default="consolemail://"))}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="msg <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -1,0 +1,41 @@
+"""factory_boy factories. They build through the service functions, so they obey every rule."""
+
+import factory
+
+from posts.models import Post
+from posts.services import post_create
+from users.models import CustomUser
+from users.services import user_create
+
+PASSWORD = "correct-horse-battery-42"
+
+
+class UserFactory(factory.Factory):
+    class Meta:
+        model = CustomUser
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
+    password = PASSWORD
+    email_verified = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs) -> CustomUser:
+        return user_create(**kwargs)
+
+
+class PostFactory(factory.Factory):
+    class Meta:
+        model = Post
+
+    author = factory.SubFactory(UserFactory)
+    body = factory.Faker("sentence")
+    in_reply_to = None
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs) -> Post:
+        return post_create(**kwargs)
+
+
+class CommentFactory(PostFactory):
+    in_reply_to = factory.SubFactory(PostFactory)
