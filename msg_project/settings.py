@@ -150,6 +150,7 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 
+
 # Email: console by default, SMTP (or any backend django-environ knows) via EMAIL_URL,
 # expressed as Django 6.1's MAILERS.
 def _mailer_from_url(config: dict) -> dict:

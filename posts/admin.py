@@ -9,7 +9,7 @@ class CommentInline(admin.TabularInline):
     model = Post
     fk_name = "in_reply_to"
     fields = ["author", "body", "created_at"]
-    readonly_fields = fields
+    readonly_fields = ["author", "body", "created_at"]
     extra = 0
     can_delete = False
     show_change_link = True

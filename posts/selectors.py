@@ -17,7 +17,9 @@ class Page:
     next_max_id: int | None
 
 
-def paginate_newest_first(qs: QuerySet[Post], *, max_id: int | None, size: int | None = None) -> Page:
+def paginate_newest_first(
+    qs: QuerySet[Post], *, max_id: int | None, size: int | None = None
+) -> Page:
     """Return the page of qs just below max_id (cursor pagination, no OFFSET)."""
     size = size or settings.MSG_PAGE_SIZE
     if max_id is not None:
@@ -40,8 +42,10 @@ def user_posts(*, author: CustomUser) -> QuerySet[Post]:
 
 def post_for_page(*, pk: int, username: str) -> QuerySet[Post]:
     """The single post at /@username/pk/ (empty when the name does not match)."""
-    return Post.objects.for_cards().select_related("in_reply_to__author").filter(
-        pk=pk, author__username__iexact=username
+    return (
+        Post.objects.for_cards()
+        .select_related("in_reply_to__author")
+        .filter(pk=pk, author__username__iexact=username)
     )
 
 

@@ -66,5 +66,5 @@ def post_delete(*, user: CustomUser, post: Post) -> int:
     """Delete a post with its comments; return how many posts were removed."""
     if not post_can_delete(user=user, post=post):
         raise PermissionDenied("You cannot delete this.")
-    deleted, by_model = post.delete()
+    _, by_model = post.delete()
     return by_model.get(Post._meta.label, 0)

@@ -36,4 +36,4 @@ def render_body(text: str) -> SafeString:
         url_schemes={"http", "https"},
         link_rel="nofollow noopener",
     )
-    return mark_safe(cleaned)  # noqa: S308 - sanitised by nh3 just above
+    return mark_safe(cleaned)

@@ -1,22 +1,23 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from msg_project.http import HtmxRequest, MemberRequest
 from posts import selectors, services
 from posts.forms import PostForm
 from posts.models import Post
 
 
-def _max_id(request: HttpRequest) -> int | None:
+def _max_id(request: HtmxRequest) -> int | None:
     value = request.GET.get("max_id", "")
     return int(value) if value.isdigit() else None
 
 
-def render_timeline(request: HttpRequest, template: str, qs, context: dict) -> HttpResponse:
+def render_timeline(request: HtmxRequest, template: str, qs, context: dict) -> HttpResponse:
     """Render a newest-first timeline page, or just its next page for htmx 'Load more'."""
     page = selectors.paginate_newest_first(qs, max_id=_max_id(request))
     context = {**context, "page": page}
@@ -27,15 +28,17 @@ def render_timeline(request: HttpRequest, template: str, qs, context: dict) -> H
 
 @login_not_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HtmxRequest) -> HttpResponse:
     """Landing page for visitors; compose form and latest posts for members."""
     if not request.user.is_authenticated:
         return render(request, "pages/landing.html")
-    return render_timeline(request, "posts/home.html", selectors.latest_posts(), {"form": PostForm()})
+    return render_timeline(
+        request, "posts/home.html", selectors.latest_posts(), {"form": PostForm()}
+    )
 
 
 @require_POST
-def post_create(request: HttpRequest) -> HttpResponse:
+def post_create(request: MemberRequest) -> HttpResponse:
     form = PostForm(request.POST)
     if form.is_valid():
         services.post_create(author=request.user, body=form.cleaned_data["body"])
@@ -50,7 +53,7 @@ def _get_post(username: str, pk: int) -> Post:
 
 
 @require_http_methods(["GET", "POST"])
-def post_detail(request: HttpRequest, username: str, pk: int) -> HttpResponse:
+def post_detail(request: MemberRequest, username: str, pk: int) -> HttpResponse:
     """A post with its comments; POST adds a comment (in place with htmx)."""
     post = _get_post(username, pk)
     form = PostForm(label="Your comment")
@@ -67,8 +70,12 @@ def post_detail(request: HttpRequest, username: str, pk: int) -> HttpResponse:
                 return render(
                     request,
                     "posts/detail.html#comment-added",
-                    {"post": post, "comment": comment, "comment_count": count,
-                     "form": PostForm(label="Your comment")},
+                    {
+                        "post": post,
+                        "comment": comment,
+                        "comment_count": count,
+                        "form": PostForm(label="Your comment"),
+                    },
                 )
             messages.success(request, "Comment added.")
             return redirect(f"{post.get_absolute_url()}#comment-{comment.pk}")
@@ -80,7 +87,7 @@ def post_detail(request: HttpRequest, username: str, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def post_edit(request: HttpRequest, username: str, pk: int) -> HttpResponse:
+def post_edit(request: MemberRequest, username: str, pk: int) -> HttpResponse:
     post = _get_post(username, pk)
     if not services.post_can_edit(user=request.user, post=post):
         raise PermissionDenied("Only the author can edit this.")
@@ -97,7 +104,7 @@ def post_edit(request: HttpRequest, username: str, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def post_delete(request: HttpRequest, username: str, pk: int) -> HttpResponse:
+def post_delete(request: MemberRequest, username: str, pk: int) -> HttpResponse:
     post = _get_post(username, pk)
     if not services.post_can_delete(user=request.user, post=post):
         raise PermissionDenied("You cannot delete this.")

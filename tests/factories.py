@@ -1,5 +1,7 @@
 """factory_boy factories. They build through the service functions, so they obey every rule."""
 
+from typing import Any
+
 import factory
 
 from posts.models import Post
@@ -30,7 +32,7 @@ class PostFactory(factory.Factory):
 
     author = factory.SubFactory(UserFactory)
     body = factory.Faker("sentence")
-    in_reply_to = None
+    in_reply_to: Any = None
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs) -> Post:

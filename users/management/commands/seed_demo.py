@@ -12,8 +12,26 @@ from users.services import user_create
 DEMO_PASSWORD = "demo-password-2026"
 
 NAMES = [
-    "ada", "grace", "linus", "guido", "margaret", "alan", "barbara", "ken", "dennis", "radia",
-    "frances", "edsger", "donald", "katherine", "tim", "hedy", "john", "sophie", "niklaus", "annie",
+    "ada",
+    "grace",
+    "linus",
+    "guido",
+    "margaret",
+    "alan",
+    "barbara",
+    "ken",
+    "dennis",
+    "radia",
+    "frances",
+    "edsger",
+    "donald",
+    "katherine",
+    "tim",
+    "hedy",
+    "john",
+    "sophie",
+    "niklaus",
+    "annie",
 ]
 
 POSTS = [
