@@ -1,24 +1,59 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from msg_project.views import healthz
+from notifications import views as notification_views
 from posts import views as post_views
+from timelines import views as timeline_views
 from users import views as user_views
 
+POST_ACTIONS = "like|unlike|repost|unrepost|bookmark|unbookmark"
+USER_ACTIONS = "follow|unfollow|block|unblock|mute|unmute"
+
 urlpatterns = [
-    path("", post_views.home, name="home"),
+    path("", timeline_views.home, name="home"),
     path("compose/", post_views.post_create, name="post_create"),
+    path("explore/", timeline_views.explore, name="explore"),
+    path("tags/<str:name>/", timeline_views.tag, name="tag"),
+    path("bookmarks/", timeline_views.bookmarks, name="bookmarks"),
+    path("search/", timeline_views.search, name="search"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path("settings/profile/", user_views.settings_profile, name="settings_profile"),
+    path("settings/blocks/", user_views.settings_blocks, name="settings_blocks"),
+    path("settings/mutes/", user_views.settings_mutes, name="settings_mutes"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("@<str:username>/", user_views.profile, name="profile"),
+    path("@<str:username>/followers/", user_views.followers, name="followers"),
+    path("@<str:username>/following/", user_views.following, name="following"),
+    re_path(
+        rf"^@(?P<username>[A-Za-z0-9_]+)/(?P<action>{USER_ACTIONS})/$",
+        user_views.relationship_action,
+        name="relationship_action",
+    ),
     path("@<str:username>/<int:pk>/", post_views.post_detail, name="post_detail"),
     path("@<str:username>/<int:pk>/edit/", post_views.post_edit, name="post_edit"),
     path("@<str:username>/<int:pk>/delete/", post_views.post_delete, name="post_delete"),
+    re_path(
+        rf"^@(?P<username>[A-Za-z0-9_]+)/(?P<pk>[0-9]+)/(?P<action>{POST_ACTIONS})/$",
+        post_views.post_action,
+        name="post_action",
+    ),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded media. The embedded default serves it from Django; production sets SERVE_MEDIA=False
+# and lets the web server (or object storage) do it (docs/operations.md).
+if settings.SERVE_MEDIA:
+    media_prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns += [
+        re_path(
+            rf"^{media_prefix}(?P<path>.*)$",
+            login_not_required(serve),
+            {"document_root": settings.MEDIA_ROOT},
+            name="media",
+        )
+    ]

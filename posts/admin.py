@@ -1,8 +1,23 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from posts import services
 from posts.models import Post
+
+
+class PostAdminForm(forms.ModelForm):
+    """The change form, checked by the service's rules so a refused body shows as a field error."""
+
+    class Meta:
+        model = Post
+        fields = ["body"]
+
+    def clean_body(self) -> str:
+        try:
+            return services.post_body_clean(self.cleaned_data["body"])
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["body"]) from error
 
 
 class CommentInline(admin.TabularInline):
@@ -26,6 +41,7 @@ class PostAdmin(admin.ModelAdmin):
     list_filter = [("in_reply_to", admin.EmptyFieldListFilter), "created_at"]
     search_fields = ["body", "author__username"]
     list_select_related = ["author"]
+    form = PostAdminForm
     fields = ["author", "in_reply_to", "body", "created_at", "edited_at"]
     readonly_fields = ["author", "in_reply_to", "created_at", "edited_at"]
     inlines = [CommentInline]

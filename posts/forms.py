@@ -2,7 +2,8 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from posts.services import post_body_clean
+from posts.models import Visibility
+from posts.services import MAX_IMAGES, ImageUpload, post_body_clean
 
 
 class PostForm(forms.Form):
@@ -27,3 +28,48 @@ class PostForm(forms.Form):
             return post_body_clean(self.cleaned_data["body"])
         except ValidationError as error:
             raise ValidationError(error.message_dict["body"]) from error
+
+
+class ComposeForm(PostForm):
+    """A new top-level post: text, who may see it, and up to four described images."""
+
+    visibility = forms.ChoiceField(
+        label="Who can see this?",
+        choices=Visibility.choices,
+        initial=Visibility.PUBLIC,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for n in range(1, MAX_IMAGES + 1):
+            self.fields[f"image_{n}"] = forms.ImageField(
+                label=f"Image {n}",
+                required=False,
+                widget=forms.ClearableFileInput(
+                    attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+                ),
+            )
+            self.fields[f"alt_{n}"] = forms.CharField(
+                label=f"Description of image {n} (alt text)",
+                required=False,
+                max_length=1500,
+            )
+
+    def image_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"image_{n}"], self[f"alt_{n}"]) for n in range(1, MAX_IMAGES + 1)]
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        for n in range(1, MAX_IMAGES + 1):
+            if cleaned.get(f"image_{n}") and not (cleaned.get(f"alt_{n}") or "").strip():
+                self.add_error(f"alt_{n}", "Describe this image for people who cannot see it.")
+        return cleaned
+
+    def uploads(self) -> list[ImageUpload]:
+        return [
+            ImageUpload(
+                file=self.cleaned_data[f"image_{n}"], alt_text=self.cleaned_data[f"alt_{n}"]
+            )
+            for n in range(1, MAX_IMAGES + 1)
+            if self.cleaned_data.get(f"image_{n}")
+        ]

@@ -1,12 +1,36 @@
-"""Writes for posts and comments. Everything that changes a Post goes through here."""
+"""Writes for posts, comments, reposts, likes and bookmarks. Nothing else changes a Post."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from posts.models import Post
+from msg_project import images
+from notifications.models import Kind
+from notifications.services import notification_create, notification_delete
+from posts import search
+from posts.models import Bookmark, Like, Mention, Post, PostImage, PostTag, Tag, Visibility
+from posts.text import normalize_tag, parse
 from users.models import CustomUser
+from users.relations import is_blocked_either_way, is_following
+
+MAX_IMAGES = 4
+IMAGE_MAX_BYTES = 10 * 1024 * 1024
+IMAGE_LONGEST_SIDE = 1600
+THUMBNAIL_LONGEST_SIDE = 480
+
+
+@dataclass(frozen=True)
+class ImageUpload:
+    """An uploaded file and its description (alt text)."""
+
+    file: UploadedFile
+    alt_text: str
 
 
 def post_body_clean(body: str) -> str:
@@ -15,6 +39,9 @@ def post_body_clean(body: str) -> str:
     limit = settings.MSG_MAX_POST_LENGTH
     if not text:
         raise ValidationError({"body": "Write something first: a post cannot be empty."})
+    if "\x00" in text:
+        # PostgreSQL cannot store NUL in text; the web form already refuses it, the API may not.
+        raise ValidationError({"body": "Null characters are not allowed."})
     if len(text) > limit:
         raise ValidationError(
             {"body": f"Posts are limited to {limit} characters; this one has {len(text)}."}
@@ -22,18 +49,106 @@ def post_body_clean(body: str) -> str:
     return text
 
 
+def post_is_visible_to(*, post: Post, user: CustomUser) -> bool:
+    """Whether user may see post (the same rule as the selectors, for one post)."""
+    if post.author_id == user.pk:
+        return True
+    if is_blocked_either_way(user, post.author):
+        return False
+    if post.visibility == Visibility.FOLLOWERS:
+        return is_following(user, post.author)
+    return True
+
+
+def _require_visible(post: Post, user: CustomUser) -> None:
+    if not post_is_visible_to(post=post, user=user):
+        raise PermissionDenied("You cannot interact with this post.")
+
+
+def _sync_mentions_and_tags(post: Post, *, notify: bool) -> None:
+    """Store the post's @mentions and #tags; notify newly mentioned users."""
+    parsed = parse(post.body)
+    names = {normalize_tag(t) for t in parsed.tags}
+    PostTag.objects.filter(post=post).exclude(tag__name__in=names).delete()
+    for name in names:
+        tag, _ = Tag.objects.get_or_create(name=name)
+        PostTag.objects.get_or_create(post=post, tag=tag)
+
+    lookup = Q()
+    for name in parsed.mentions:
+        lookup |= Q(username__iexact=name)
+    users = list(CustomUser.objects.filter(lookup, is_active=True)) if parsed.mentions else []
+    Mention.objects.filter(post=post).exclude(user__in=users).delete()
+    for user in users:
+        _, created = Mention.objects.get_or_create(post=post, user=user)
+        if created and notify and post_is_visible_to(post=post, user=user):
+            notification_create(recipient=user, actor=post.author, kind=Kind.MENTION, post=post)
+
+
+def _attach_images(post: Post, uploads: Sequence[ImageUpload]) -> None:
+    if len(uploads) > MAX_IMAGES:
+        raise ValidationError({"images": f"Attach at most {MAX_IMAGES} images to a post."})
+    for position, upload in enumerate(uploads):
+        alt = upload.alt_text.strip()
+        if not alt:
+            raise ValidationError(
+                {"images": "Describe every image (alt text) for people who cannot see it."}
+            )
+        try:
+            picture = images.open_upload(upload.file, max_bytes=IMAGE_MAX_BYTES)
+        except ValidationError as error:
+            raise ValidationError({"images": error.messages}) from error
+        stem = f"{post.pk}-{position}"
+        full = images.bounded(picture, longest=IMAGE_LONGEST_SIDE, stem=stem)
+        thumb = images.bounded(picture, longest=THUMBNAIL_LONGEST_SIDE, stem=f"{stem}-thumb")
+        attachment = PostImage(post=post, alt_text=alt, position=position)
+        attachment.image.save(full.name, full.content, save=False)
+        attachment.thumbnail.save(thumb.name, thumb.content, save=False)
+        attachment.full_clean(exclude=["image", "thumbnail"])
+        attachment.save()
+
+
 @transaction.atomic
-def post_create(*, author: CustomUser, body: str, in_reply_to: Post | None = None) -> Post:
+def post_create(
+    *,
+    author: CustomUser,
+    body: str,
+    in_reply_to: Post | None = None,
+    visibility: str = Visibility.PUBLIC,
+    images: Sequence[ImageUpload] = (),
+) -> Post:
     """Publish a micropost (or a comment, when it replies to another post)."""
-    post = Post(author=author, body=post_body_clean(body), in_reply_to=in_reply_to)
+    if visibility not in Visibility.values:
+        raise ValidationError({"visibility": "Choose public or followers only."})
+    if in_reply_to is not None:
+        if in_reply_to.repost_of_id is not None:
+            in_reply_to = in_reply_to.repost_of
+            assert in_reply_to is not None
+        _require_visible(in_reply_to, author)
+        # A reply is never more visible than what it replies to.
+        if in_reply_to.visibility == Visibility.FOLLOWERS:
+            visibility = Visibility.FOLLOWERS
+    post = Post(
+        author=author,
+        body=post_body_clean(body),
+        in_reply_to=in_reply_to,
+        visibility=visibility,
+    )
     post.full_clean()
     post.save()
+    _attach_images(post, images)
+    _sync_mentions_and_tags(post, notify=True)
+    if in_reply_to is not None:
+        notification_create(
+            recipient=in_reply_to.author, actor=author, kind=Kind.COMMENT, post=post
+        )
+    search.index_post(post)
     return post
 
 
 def post_can_edit(*, user: CustomUser, post: Post) -> bool:
     """Only the author (or a moderator with the admin permission) may edit."""
-    if not user.is_authenticated:
+    if not user.is_authenticated or post.repost_of_id is not None:
         return False
     return post.author_id == user.pk or user.has_perm("posts.change_post")
 
@@ -58,13 +173,112 @@ def post_edit(*, user: CustomUser, post: Post, body: str) -> Post:
     post.edited_at = timezone.now()
     post.full_clean()
     post.save(update_fields=["body", "edited_at"])
+    _sync_mentions_and_tags(post, notify=True)
+    search.index_post(post)
     return post
+
+
+def _thread_ids(post: Post) -> list[int]:
+    """Ids of post and everything deleted with it: comments (at any depth) and reposts."""
+    ids = [post.pk]
+    frontier = [post.pk]
+    while frontier:
+        frontier = list(
+            Post.objects.filter(Q(in_reply_to__in=frontier) | Q(repost_of__in=frontier))
+            .exclude(pk__in=ids)
+            .values_list("pk", flat=True)
+        )
+        ids.extend(frontier)
+    return ids
 
 
 @transaction.atomic
 def post_delete(*, user: CustomUser, post: Post) -> int:
-    """Delete a post with its comments; return how many posts were removed."""
+    """Delete a post with its comments and reposts; return how many posts were removed."""
     if not post_can_delete(user=user, post=post):
         raise PermissionDenied("You cannot delete this.")
+    ids = _thread_ids(post)
+    files = [
+        (f.storage, f.name)
+        for image in PostImage.objects.filter(post_id__in=ids)
+        for f in (image.image, image.thumbnail)
+        if f.name
+    ]
     _, by_model = post.delete()
+    search.unindex_posts(ids)
+
+    def delete_files() -> None:
+        for storage, name in files:
+            if name:
+                storage.delete(name)
+
+    transaction.on_commit(delete_files)
     return by_model.get(Post._meta.label, 0)
+
+
+# Interactions -------------------------------------------------------------------------------
+
+
+def _original(post: Post) -> Post:
+    """A like, repost or bookmark of a repost lands on the original post."""
+    return post.repost_of if post.repost_of is not None else post
+
+
+@transaction.atomic
+def post_like(*, user: CustomUser, post: Post) -> Like:
+    post = _original(post)
+    _require_visible(post, user)
+    like, created = Like.objects.get_or_create(user=user, post=post)
+    if created:
+        notification_create(recipient=post.author, actor=user, kind=Kind.LIKE, post=post)
+    return like
+
+
+@transaction.atomic
+def post_unlike(*, user: CustomUser, post: Post) -> bool:
+    post = _original(post)
+    deleted, _ = Like.objects.filter(user=user, post=post).delete()
+    notification_delete(recipient=post.author, actor=user, kind=Kind.LIKE, post=post)
+    return bool(deleted)
+
+
+@transaction.atomic
+def post_repost(*, user: CustomUser, post: Post) -> Post:
+    """Share a public post with your followers (once)."""
+    post = _original(post)
+    _require_visible(post, user)
+    if post.visibility != Visibility.PUBLIC:
+        raise PermissionDenied("Followers-only posts cannot be reposted.")
+    existing = Post.objects.filter(author=user, repost_of=post).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            repost = Post.objects.create(author=user, repost_of=post, body="")
+    except IntegrityError:
+        return Post.objects.get(author=user, repost_of=post)
+    notification_create(recipient=post.author, actor=user, kind=Kind.REPOST, post=post)
+    return repost
+
+
+@transaction.atomic
+def post_unrepost(*, user: CustomUser, post: Post) -> bool:
+    post = _original(post)
+    deleted, _ = Post.objects.filter(author=user, repost_of=post).delete()
+    notification_delete(recipient=post.author, actor=user, kind=Kind.REPOST, post=post)
+    return bool(deleted)
+
+
+@transaction.atomic
+def post_bookmark(*, user: CustomUser, post: Post) -> Bookmark:
+    post = _original(post)
+    _require_visible(post, user)
+    bookmark, _ = Bookmark.objects.get_or_create(user=user, post=post)
+    return bookmark
+
+
+@transaction.atomic
+def post_unbookmark(*, user: CustomUser, post: Post) -> bool:
+    post = _original(post)
+    deleted, _ = Bookmark.objects.filter(user=user, post=post).delete()
+    return bool(deleted)

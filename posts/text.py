@@ -1,33 +1,81 @@
-"""Turn a post body typed by a user into safe HTML: escaped, links clickable, line breaks kept."""
+"""The one parser for post text: @mentions, #hashtags and http(s) links.
+
+`parse` finds them; `render_body` turns typed text into safe HTML: escaped, with line breaks
+kept and mentions, tags and URLs linked. nh3 runs last as defence in depth.
+"""
 
 import re
+import unicodedata
+from dataclasses import dataclass
 
 import nh3
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-# http(s) URLs up to whitespace or a character that cannot end a URL in running text.
-URL_RE = re.compile(r"https?://[^\s<>\"'`]+[^\s<>\"'`.,:;!?)\]}]", re.IGNORECASE)
+# http(s) URLs up to whitespace, not ending in punctuation that usually closes a sentence.
+_URL = r"https?://[^\s<>\"'`]*[^\s<>\"'`.,:;!?)\]}]"
+# @name where name is a username: not glued to a word, an email address or a URL path.
+_MENTION = r"(?<![\w@/.])@(?P<mention>[A-Za-z0-9_]{1,30})(?![\w@])"
+# #tag: Unicode letters, digits and underscores, with at least one letter; not inside a word/URL.
+_TAG = r"(?<![\w&/#])#(?P<tag>\w*[^\W\d_]\w*)"
+TOKEN_RE = re.compile(rf"(?P<url>{_URL})|{_MENTION}|{_TAG}", re.IGNORECASE)
 
 ALLOWED_TAGS = {"a", "br"}
-ALLOWED_ATTRIBUTES = {"a": {"href"}}
+ALLOWED_ATTRIBUTES = {"a": {"href", "class"}}
+MAX_TAG_LENGTH = 100
+
+
+def normalize_tag(name: str) -> str:
+    """Return the stored form of a hashtag: NFKC, case-folded."""
+    return unicodedata.normalize("NFKC", name).casefold()[:MAX_TAG_LENGTH]
+
+
+@dataclass(frozen=True)
+class Parsed:
+    mentions: list[str]  # usernames as typed, in order, without duplicates (case-insensitive)
+    tags: list[str]  # tag names as typed, in order, without duplicates (after normalising)
+    urls: list[str]
+
+
+def parse(text: str) -> Parsed:
+    """Return the mentions, hashtags and URLs in text."""
+    mentions: dict[str, str] = {}
+    tags: dict[str, str] = {}
+    urls: list[str] = []
+    for match in TOKEN_RE.finditer(text):
+        if match.group("url"):
+            urls.append(match.group("url"))
+        elif match.group("mention"):
+            mentions.setdefault(match.group("mention").lower(), match.group("mention"))
+        elif match.group("tag"):
+            tags.setdefault(normalize_tag(match.group("tag")), match.group("tag"))
+    return Parsed(mentions=list(mentions.values()), tags=list(tags.values()), urls=urls)
 
 
 def _link(match: re.Match[str]) -> str:
-    url = match.group(0)
-    return f'<a href="{escape(url)}">{escape(url)}</a>'
+    if url := match.group("url"):
+        return f'<a href="{escape(url)}">{escape(url)}</a>'
+    if name := match.group("mention"):
+        href = reverse("profile", kwargs={"username": name})
+        return f'<a href="{escape(href)}" class="mention">@{escape(name)}</a>'
+    name = match.group("tag")
+    href = reverse("tag", kwargs={"name": normalize_tag(name)})
+    return f'<a href="{escape(href)}" class="hashtag">#{escape(name)}</a>'
 
 
 def render_body(text: str) -> SafeString:
-    """Return text as HTML: escaped, with http(s) links and <br> line breaks."""
+    """Return text as HTML: escaped, with links for URLs, mentions and tags, and <br> breaks."""
+    # A lone \r is a line break too (the HTML parser in nh3 would turn it into a bare \n).
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     parts: list[str] = []
     last = 0
-    for match in URL_RE.finditer(text):
+    for match in TOKEN_RE.finditer(text):
         parts.append(escape(text[last : match.start()]))
         parts.append(_link(match))
         last = match.end()
     parts.append(escape(text[last:]))
-    html = "".join(parts).replace("\r\n", "\n").replace("\n", "<br>\n")
+    html = "".join(parts).replace("\n", "<br>\n")
     # Defence in depth: whatever the code above built, only plain links and <br> survive.
     cleaned = nh3.clean(
         html,

@@ -1,94 +1,92 @@
+from collections.abc import Callable
+
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from msg_project.http import HtmxRequest, MemberRequest
-from posts import selectors, services
-from posts.forms import PostForm
-from posts.models import Post
-
-
-def _max_id(request: HtmxRequest) -> int | None:
-    value = request.GET.get("max_id", "")
-    return int(value) if value.isdigit() else None
-
-
-def render_timeline(request: HtmxRequest, template: str, qs, context: dict) -> HttpResponse:
-    """Render a newest-first timeline page, or just its next page for htmx 'Load more'."""
-    page = selectors.paginate_newest_first(qs, max_id=_max_id(request))
-    context = {**context, "page": page}
-    if request.htmx and request.GET.get("max_id"):
-        return render(request, "posts/_timeline.html#page", context)
-    return render(request, template, context)
-
-
-@login_not_required
-@require_GET
-def home(request: HtmxRequest) -> HttpResponse:
-    """Landing page for visitors; compose form and latest posts for members."""
-    if not request.user.is_authenticated:
-        return render(request, "pages/landing.html")
-    return render_timeline(
-        request, "posts/home.html", selectors.latest_posts(), {"form": PostForm()}
-    )
+from msg_project.http import MemberRequest, redirect_back
+from posts import services
+from posts.forms import ComposeForm, PostForm
+from posts.models import Like, Post
+from timelines import selectors
 
 
 @require_POST
 def post_create(request: MemberRequest) -> HttpResponse:
-    form = PostForm(request.POST)
+    """Publish from the compose form; on bad input show the form again with what was typed."""
+    form = ComposeForm(request.POST, request.FILES)
     if form.is_valid():
-        services.post_create(author=request.user, body=form.cleaned_data["body"])
-        messages.success(request, "Posted.")
-        return redirect("home")
-    page = selectors.paginate_newest_first(selectors.latest_posts(), max_id=None)
-    return render(request, "posts/home.html", {"form": form, "page": page}, status=400)
+        try:
+            services.post_create(
+                author=request.user,
+                body=form.cleaned_data["body"],
+                visibility=form.cleaned_data["visibility"],
+                images=form.uploads(),
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, "Posted.")
+            return redirect("home")
+    page = selectors.paginate(selectors.home(request.user), max_id=None)
+    return render(request, "timelines/home.html", {"form": form, "page": page}, status=400)
 
 
-def _get_post(username: str, pk: int) -> Post:
-    return get_object_or_404(selectors.post_for_page(pk=pk, username=username))
+def _get_post(request: MemberRequest, username: str, pk: int) -> Post:
+    """The post at this address, or 404 if it does not exist or the reader may not see it."""
+    return get_object_or_404(selectors.thread_post(request.user, username=username, pk=pk))
 
 
 @require_http_methods(["GET", "POST"])
 def post_detail(request: MemberRequest, username: str, pk: int) -> HttpResponse:
     """A post with its comments; POST adds a comment (in place with htmx)."""
-    post = _get_post(username, pk)
+    post = _get_post(request, username, pk)
+    if post.repost_of_id is not None:
+        return redirect(post.repost_of)  # type: ignore[arg-type]
     form = PostForm(label="Your comment")
     status = 200
     if request.method == "POST":
         form = PostForm(request.POST, label="Your comment")
         if form.is_valid():
-            comment = services.post_create(
-                author=request.user, body=form.cleaned_data["body"], in_reply_to=post
-            )
-            if request.htmx:
-                comment = selectors.post_comments(post=post).get(pk=comment.pk)
-                count = selectors.post_comments(post=post).count()
-                return render(
-                    request,
-                    "posts/detail.html#comment-added",
-                    {
-                        "post": post,
-                        "comment": comment,
-                        "comment_count": count,
-                        "form": PostForm(label="Your comment"),
-                    },
+            try:
+                comment = services.post_create(
+                    author=request.user, body=form.cleaned_data["body"], in_reply_to=post
                 )
-            messages.success(request, "Comment added.")
-            return redirect(f"{post.get_absolute_url()}#comment-{comment.pk}")
+            except PermissionDenied:
+                form.add_error(None, "You cannot comment on this post.")
+            else:
+                if request.htmx:
+                    thread = selectors.comments(request.user, post)
+                    context = {
+                        "post": post,
+                        "comment": thread.get(pk=comment.pk),
+                        "comment_count": thread.count(),
+                        "form": PostForm(label="Your comment"),
+                    }
+                    return render(request, "posts/detail.html#comment-added", context)
+                messages.success(request, "Comment added.")
+                return redirect(f"{post.get_absolute_url()}#comment-{comment.pk}")
         status = 400
         if request.htmx:
             return render(request, "posts/detail.html#comment-form", {"post": post, "form": form})
-    context = {"post": post, "comments": selectors.post_comments(post=post), "form": form}
+    context = {
+        "post": post,
+        "comments": selectors.comments(request.user, post),
+        "form": form,
+        "likers": Like.objects.filter(post=post).select_related("user").order_by("-id")[:20],
+        "reposters": Post.objects.filter(repost_of=post).select_related("author")[:20],
+        "can_delete": services.post_can_delete(user=request.user, post=post),
+    }
     return render(request, "posts/detail.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 def post_edit(request: MemberRequest, username: str, pk: int) -> HttpResponse:
-    post = _get_post(username, pk)
+    post = _get_post(request, username, pk)
     if not services.post_can_edit(user=request.user, post=post):
         raise PermissionDenied("Only the author can edit this.")
     form = PostForm(request.POST or None, initial={"body": post.body}, label="Text")
@@ -105,7 +103,7 @@ def post_edit(request: MemberRequest, username: str, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def post_delete(request: MemberRequest, username: str, pk: int) -> HttpResponse:
-    post = _get_post(username, pk)
+    post = _get_post(request, username, pk)
     if not services.post_can_delete(user=request.user, post=post):
         raise PermissionDenied("You cannot delete this.")
     if request.method == "POST":
@@ -114,3 +112,35 @@ def post_delete(request: MemberRequest, username: str, pk: int) -> HttpResponse:
         messages.success(request, "Comment deleted." if parent else "Post deleted.")
         return HttpResponseRedirect(parent.get_absolute_url() if parent else reverse("home"))
     return render(request, "posts/delete.html", {"post": post})
+
+
+Action = Callable[..., object]
+
+ACTIONS: dict[str, tuple[Action, str]] = {
+    "like": (services.post_like, "Liked."),
+    "unlike": (services.post_unlike, "Like removed."),
+    "repost": (services.post_repost, "Reposted to your followers."),
+    "unrepost": (services.post_unrepost, "Repost removed."),
+    "bookmark": (services.post_bookmark, "Saved to your bookmarks."),
+    "unbookmark": (services.post_unbookmark, "Removed from your bookmarks."),
+}
+
+
+@require_POST
+def post_action(request: MemberRequest, username: str, pk: int, action: str) -> HttpResponse:
+    """Like, repost or bookmark (or undo): a one-click POST, updated in place with htmx."""
+    post = _get_post(request, username, pk)
+    service, done = ACTIONS[action]
+    try:
+        service(user=request.user, post=post)
+    except PermissionDenied as error:
+        if request.htmx:
+            return HttpResponse(str(error), status=403)
+        messages.error(request, str(error))
+    else:
+        if not request.htmx:
+            messages.success(request, done)
+    if request.htmx:
+        card = selectors.cards(Post.objects.filter(pk=post.pk), request.user).get()
+        return render(request, "posts/_card.html#actions", {"post": card})
+    return redirect_back(request, post.get_absolute_url())

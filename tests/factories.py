@@ -6,8 +6,8 @@ import factory
 
 from posts.models import Post
 from posts.services import post_create
-from users.models import CustomUser
-from users.services import user_create
+from users.models import CustomUser, Follow
+from users.services import follow_create, user_create
 
 PASSWORD = "correct-horse-battery-42"
 
@@ -41,3 +41,26 @@ class PostFactory(factory.Factory):
 
 class CommentFactory(PostFactory):
     in_reply_to = factory.SubFactory(PostFactory)
+
+
+class FollowFactory(factory.Factory):
+    class Meta:
+        model = Follow
+
+    follower = factory.SubFactory(UserFactory)
+    followee = factory.SubFactory(UserFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs) -> Follow:
+        return follow_create(**kwargs)
+
+
+class SuperUserFactory(UserFactory):
+    """A superuser made the way an operator makes one (CustomUser.objects.create_superuser)."""
+
+    username = factory.Sequence(lambda n: f"admin{n}")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs) -> CustomUser:
+        kwargs.pop("email_verified", None)
+        return CustomUser.objects.create_superuser(**kwargs)

@@ -16,7 +16,9 @@ class CustomUserAdmin(UserAdmin):
             None,
             {
                 "classes": ("wide",),
-                "fields": ("username", "email", "usable_password", "password1", "password2"),
+                # No "usable_password": that field belongs to AdminUserCreationForm, and
+                # CustomUserCreationForm lacks it, so listing it made the add page crash.
+                "fields": ("username", "email", "password1", "password2"),
             },
         ),
     )

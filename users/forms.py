@@ -35,15 +35,49 @@ class SignupForm(AllauthSignupForm):
             }
         )
         if not seed.is_valid():
+            # allauth answers a taken address by mailing its owner (enumeration prevention), so
+            # the seed's unique-email constraint, a form-wide error, must not speak either.
+            email_taken = _constraint_message("users_email_ci_unique")
+            said = {message for messages in self.errors.values() for message in messages}
             for field, errors in seed.errors.items():
                 # The same rule may already have spoken through allauth; say it once.
                 if field == "email" or (field in self.fields and self.has_error(field)):
                     continue
                 target = field if field in self.fields else None
                 for error in errors:
-                    self.add_error(target, error)
+                    if error not in said and error != email_taken:
+                        self.add_error(target, error)
         return cleaned
+
+
+def _constraint_message(name: str) -> str:
+    """The message CustomUser's constraint called name gives when violated."""
+    (constraint,) = (c for c in CustomUser._meta.constraints if c.name == name)
+    return str(constraint.get_violation_error_message())
 
 
 class ConfirmForm(forms.Form):
     """An empty form: a POST button that confirms an action."""
+
+
+class ProfileForm(forms.ModelForm):
+    """Public profile: display name, bio and avatar (checked and resized by the service)."""
+
+    avatar = forms.FileField(
+        label="Avatar",
+        required=False,
+        help_text="JPEG, PNG, WebP or GIF, up to 5 MB. It is cropped to a square.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+        ),
+    )
+    remove_avatar = forms.BooleanField(label="Remove my avatar", required=False)
+
+    class Meta:
+        model = CustomUser
+        fields = ["display_name", "bio"]
+        help_texts = {
+            "display_name": "Up to 50 characters. Shown next to your @username.",
+            "bio": "Up to 500 characters. Links, @mentions and #tags work.",
+        }
+        widgets = {"bio": forms.Textarea(attrs={"rows": 4, "maxlength": 500})}

@@ -36,6 +36,9 @@ class CustomUser(AbstractUser):
         error_messages={"unique": _("A user with that username already exists.")},
     )
     email = models.EmailField(_("email address"))
+    display_name = models.CharField(_("display name"), max_length=50, blank=True)
+    bio = models.TextField(_("bio"), max_length=500, blank=True)
+    avatar = models.ImageField(_("avatar"), upload_to="avatars/%Y/%m/", blank=True)
 
     objects: ClassVar[CustomUserManager] = CustomUserManager()  # type: ignore[assignment]
 
@@ -58,3 +61,63 @@ class CustomUser(AbstractUser):
 
     def get_absolute_url(self) -> str:
         return reverse("profile", kwargs={"username": self.username})
+
+    @property
+    def name(self) -> str:
+        """What to call the user: their display name, else their username."""
+        return self.display_name or self.username
+
+
+class Relationship(models.Model):
+    """A directed edge between two users: who acted (source) and who it is about (target)."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+def _edge_constraints(kind: str, source: str, target: str) -> list[models.BaseConstraint]:
+    return [
+        models.UniqueConstraint(fields=[source, target], name=f"{kind}_unique_pair"),
+        models.CheckConstraint(
+            condition=~models.Q(**{source: models.F(target)}),
+            name=f"{kind}_not_self",
+            violation_error_message=_("You cannot do that to yourself."),
+        ),
+    ]
+
+
+class Follow(Relationship):
+    follower = models.ForeignKey(CustomUser, on_delete=models.CASCADE, related_name="+")
+    followee = models.ForeignKey(CustomUser, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = _edge_constraints("follow", "follower", "followee")
+        indexes = [models.Index(fields=["followee", "-id"], name="follow_followee_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.follower_id} follows {self.followee_id}"
+
+
+class Block(Relationship):
+    blocker = models.ForeignKey(CustomUser, on_delete=models.CASCADE, related_name="+")
+    blocked = models.ForeignKey(CustomUser, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = _edge_constraints("block", "blocker", "blocked")
+        indexes = [models.Index(fields=["blocked"], name="block_blocked_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.blocker_id} blocks {self.blocked_id}"
+
+
+class Mute(Relationship):
+    muter = models.ForeignKey(CustomUser, on_delete=models.CASCADE, related_name="+")
+    muted = models.ForeignKey(CustomUser, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = _edge_constraints("mute", "muter", "muted")
+
+    def __str__(self) -> str:
+        return f"{self.muter_id} mutes {self.muted_id}"

@@ -1,9 +1,16 @@
 """Writes for users. Views, admin, commands and tests call these, never .save() directly."""
 
 from allauth.account.models import EmailAddress
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 
-from users.models import CustomUser
+from msg_project import images
+from notifications.models import Kind, Notification
+from notifications.services import notification_create, notification_delete
+from users.models import Block, CustomUser, Follow, Mute
+from users.relations import is_blocked_either_way
 
 
 @transaction.atomic
@@ -37,4 +44,104 @@ def user_create(
     user.save()
     if email_verified:
         email_address_mark_verified(user=user)
+    return user
+
+
+# The social graph ---------------------------------------------------------------------------
+
+
+def _not_self(a: CustomUser, b: CustomUser, action: str) -> None:
+    if a.pk == b.pk:
+        raise ValidationError(f"You cannot {action} yourself.")
+
+
+@transaction.atomic
+def follow_create(*, follower: CustomUser, followee: CustomUser) -> Follow:
+    """Follow followee (idempotent) and notify them."""
+    _not_self(follower, followee, "follow")
+    if is_blocked_either_way(follower, followee):
+        raise PermissionDenied("You cannot follow this account.")
+    follow, created = Follow.objects.get_or_create(follower=follower, followee=followee)
+    if created:
+        notification_create(recipient=followee, actor=follower, kind=Kind.FOLLOW)
+    return follow
+
+
+@transaction.atomic
+def follow_delete(*, follower: CustomUser, followee: CustomUser) -> bool:
+    """Stop following followee; return whether there was a follow to end."""
+    deleted, _ = Follow.objects.filter(follower=follower, followee=followee).delete()
+    notification_delete(recipient=followee, actor=follower, kind=Kind.FOLLOW)
+    return bool(deleted)
+
+
+@transaction.atomic
+def block_create(*, blocker: CustomUser, blocked: CustomUser) -> Block:
+    """Block a user: end follows both ways and hide each side from the other."""
+    _not_self(blocker, blocked, "block")
+    block, _ = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+    Follow.objects.filter(
+        Q(follower=blocker, followee=blocked) | Q(follower=blocked, followee=blocker)
+    ).delete()
+    Notification.objects.filter(
+        Q(recipient=blocker, actor=blocked) | Q(recipient=blocked, actor=blocker)
+    ).delete()
+    return block
+
+
+@transaction.atomic
+def block_delete(*, blocker: CustomUser, blocked: CustomUser) -> bool:
+    deleted, _ = Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+    return bool(deleted)
+
+
+@transaction.atomic
+def mute_create(*, muter: CustomUser, muted: CustomUser) -> Mute:
+    """Hide muted's posts and notifications from muter, without telling muted."""
+    _not_self(muter, muted, "mute")
+    mute, _ = Mute.objects.get_or_create(muter=muter, muted=muted)
+    return mute
+
+
+@transaction.atomic
+def mute_delete(*, muter: CustomUser, muted: CustomUser) -> bool:
+    deleted, _ = Mute.objects.filter(muter=muter, muted=muted).delete()
+    return bool(deleted)
+
+
+# Profile ------------------------------------------------------------------------------------
+
+AVATAR_SIZE = 400
+AVATAR_MAX_BYTES = 5 * 1024 * 1024
+
+
+@transaction.atomic
+def profile_update(
+    *,
+    user: CustomUser,
+    display_name: str,
+    bio: str,
+    avatar: UploadedFile | None = None,
+    remove_avatar: bool = False,
+) -> CustomUser:
+    """Change the public profile. A bad avatar raises ValidationError and changes nothing."""
+    clean_avatar = None
+    if avatar is not None:
+        try:
+            image = images.open_upload(avatar, max_bytes=AVATAR_MAX_BYTES, what="avatar")
+        except ValidationError as error:
+            raise ValidationError({"avatar": error.messages}) from error
+        clean_avatar = images.square(image, size=AVATAR_SIZE, stem=f"{user.username}-avatar")
+    user.display_name = display_name.strip()
+    user.bio = bio.replace("\r\n", "\n").strip()
+    user.full_clean(exclude=["password", "avatar"])
+    old_avatar = user.avatar.name if user.avatar else None
+    if clean_avatar is not None:
+        user.avatar.save(clean_avatar.name, clean_avatar.content, save=False)
+    elif remove_avatar:
+        user.avatar = None  # type: ignore[assignment]
+    user.save(update_fields=["display_name", "bio", "avatar"])
+    if old_avatar and (clean_avatar is not None or remove_avatar):
+        storage = user.avatar.storage
+        transaction.on_commit(lambda: storage.delete(old_avatar))
     return user

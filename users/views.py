@@ -1,16 +1,204 @@
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_GET
+from collections.abc import Callable
 
-from msg_project.http import MemberRequest
-from posts import selectors
-from posts.views import render_timeline
-from users.models import CustomUser
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from msg_project.http import MemberRequest, max_id_param, redirect_back
+from timelines import selectors
+from timelines.views import render_timeline
+from users import services
+from users.forms import ProfileForm
+from users.models import Block, CustomUser, Follow, Mute
+
+
+def _get_user(username: str) -> CustomUser:
+    return get_object_or_404(CustomUser, username__iexact=username, is_active=True)
+
+
+def _header(viewer: CustomUser, other: CustomUser) -> dict:
+    """What a profile header shows: the relationship both ways and the counts (one query)."""
+    row = (
+        CustomUser.objects.filter(pk=other.pk)
+        .annotate(
+            following=Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("pk"))),
+            follows_you=Exists(Follow.objects.filter(follower=OuterRef("pk"), followee=viewer)),
+            blocking=Exists(Block.objects.filter(blocker=viewer, blocked=OuterRef("pk"))),
+            blocked_by=Exists(Block.objects.filter(blocker=OuterRef("pk"), blocked=viewer)),
+            muting=Exists(Mute.objects.filter(muter=viewer, muted=OuterRef("pk"))),
+            followers=_count(Follow.objects.filter(followee=OuterRef("pk")), "followee"),
+            following_count=_count(Follow.objects.filter(follower=OuterRef("pk")), "follower"),
+        )
+        .values(
+            "following",
+            "follows_you",
+            "blocking",
+            "blocked_by",
+            "muting",
+            "followers",
+            "following_count",
+        )
+        .get()
+    )
+    return {
+        "relation": {
+            k: row[k] for k in ("following", "follows_you", "blocking", "blocked_by", "muting")
+        },
+        "counts": {"followers": row["followers"], "following": row["following_count"]},
+        "is_self": viewer.pk == other.pk,
+    }
+
+
+def _count(qs, field: str) -> Coalesce:
+    return Coalesce(
+        Subquery(qs.order_by().values(field).annotate(n=Count("*")).values("n")[:1]),
+        Value(0),
+    )
 
 
 @require_GET
 def profile(request: MemberRequest, username: str) -> HttpResponse:
-    author = get_object_or_404(CustomUser, username__iexact=username, is_active=True)
-    return render_timeline(
-        request, "users/profile.html", selectors.user_posts(author=author), {"profile": author}
+    """A user's posts (or, with ?tab=all, posts and comments), newest first."""
+    author = _get_user(username)
+    with_comments = request.GET.get("tab") == "all"
+    context = {
+        "profile": author,
+        "tab": "all" if with_comments else "posts",
+        **_header(request.user, author),
+    }
+    qs = selectors.profile(request.user, author, with_comments=with_comments)
+    return render_timeline(request, "users/profile.html", qs, context)
+
+
+def _people_page(request: MemberRequest, username: str, *, followers: bool) -> HttpResponse:
+    person = _get_user(username)
+    if followers:
+        edges = Follow.objects.filter(followee=person).select_related("follower")
+    else:
+        edges = Follow.objects.filter(follower=person).select_related("followee")
+    page = selectors.paginate(edges, max_id=max_id_param(request))
+    people = [e.follower if followers else e.followee for e in page.items]
+    context = {"person": person, "people": people, "page": page, "followers": followers}
+    return render(request, "users/people.html", context)
+
+
+@require_GET
+def followers(request: MemberRequest, username: str) -> HttpResponse:
+    return _people_page(request, username, followers=True)
+
+
+@require_GET
+def following(request: MemberRequest, username: str) -> HttpResponse:
+    return _people_page(request, username, followers=False)
+
+
+def _follow(request: MemberRequest, other: CustomUser) -> str:
+    services.follow_create(follower=request.user, followee=other)
+    return f"You follow @{other.username} now."
+
+
+def _unfollow(request: MemberRequest, other: CustomUser) -> str:
+    services.follow_delete(follower=request.user, followee=other)
+    return f"You no longer follow @{other.username}."
+
+
+def _block(request: MemberRequest, other: CustomUser) -> str:
+    services.block_create(blocker=request.user, blocked=other)
+    return f"You blocked @{other.username}. Neither of you sees the other's posts."
+
+
+def _unblock(request: MemberRequest, other: CustomUser) -> str:
+    services.block_delete(blocker=request.user, blocked=other)
+    return f"You unblocked @{other.username}."
+
+
+def _mute(request: MemberRequest, other: CustomUser) -> str:
+    services.mute_create(muter=request.user, muted=other)
+    return f"You muted @{other.username}. They are not told."
+
+
+def _unmute(request: MemberRequest, other: CustomUser) -> str:
+    services.mute_delete(muter=request.user, muted=other)
+    return f"You unmuted @{other.username}."
+
+
+ACTIONS: dict[str, Callable[[MemberRequest, CustomUser], str]] = {
+    "follow": _follow,
+    "unfollow": _unfollow,
+    "block": _block,
+    "unblock": _unblock,
+    "mute": _mute,
+    "unmute": _unmute,
+}
+
+
+@require_POST
+def relationship_action(request: MemberRequest, username: str, action: str) -> HttpResponse:
+    """Follow, block or mute (or undo): a one-click POST, updated in place with htmx."""
+    other = _get_user(username)
+    try:
+        done = ACTIONS[action](request, other)
+    except (PermissionDenied, ValidationError) as error:
+        message = " ".join(getattr(error, "messages", [str(error)]))
+        if request.htmx:
+            return HttpResponse(message, status=403)
+        messages.error(request, message)
+    else:
+        if not request.htmx:
+            messages.success(request, done)
+    if request.htmx:
+        context = {"profile": other, **_header(request.user, other)}
+        return render(request, "users/profile.html#relationship", context)
+    return redirect_back(request, other.get_absolute_url())
+
+
+@require_http_methods(["GET", "POST"])
+def settings_profile(request: MemberRequest) -> HttpResponse:
+    user = request.user
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_update(
+                user=user,
+                display_name=form.cleaned_data["display_name"],
+                bio=form.cleaned_data["bio"],
+                avatar=form.cleaned_data.get("avatar"),
+                remove_avatar=form.cleaned_data.get("remove_avatar", False),
+            )
+        except ValidationError as error:
+            user.refresh_from_db()
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "Profile saved.")
+            return redirect("settings_profile")
+    if form.errors:
+        user.refresh_from_db()
+    return render(request, "users/settings_profile.html", {"form": form})
+
+
+def _relations_page(request: MemberRequest, *, blocks: bool) -> HttpResponse:
+    edges: QuerySet[Block] | QuerySet[Mute]
+    if blocks:
+        edges = Block.objects.filter(blocker=request.user).select_related("blocked")
+    else:
+        edges = Mute.objects.filter(muter=request.user).select_related("muted")
+    page = selectors.paginate(edges, max_id=max_id_param(request))
+    people = [e.blocked if blocks else e.muted for e in page.items]
+    return render(
+        request, "users/relations.html", {"people": people, "page": page, "blocks": blocks}
     )
+
+
+@require_GET
+def settings_blocks(request: MemberRequest) -> HttpResponse:
+    return _relations_page(request, blocks=True)
+
+
+@require_GET
+def settings_mutes(request: MemberRequest) -> HttpResponse:
+    return _relations_page(request, blocks=False)

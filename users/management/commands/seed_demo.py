@@ -1,55 +1,63 @@
-"""Fill an empty database with demo users, posts and comments, through the services."""
+"""Fill an empty database with a lively demo: people, follows, posts, comments, likes, reposts,
+hashtags, mentions and a few avatars. Everything goes through the service functions."""
 
 import random
+from io import BytesIO
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from PIL import Image, ImageDraw
 
-from posts.services import post_create
+from posts.models import Post
+from posts.services import post_bookmark, post_create, post_like, post_repost
 from users.models import CustomUser
-from users.services import user_create
+from users.services import follow_create, profile_update, user_create
 
 DEMO_PASSWORD = "demo-password-2026"
 
-NAMES = [
-    "ada",
-    "grace",
-    "linus",
-    "guido",
-    "margaret",
-    "alan",
-    "barbara",
-    "ken",
-    "dennis",
-    "radia",
-    "frances",
-    "edsger",
-    "donald",
-    "katherine",
-    "tim",
-    "hedy",
-    "john",
-    "sophie",
-    "niklaus",
-    "annie",
+PEOPLE = [
+    ("ada", "Ada Lovelace", "Poet of numbers. Writing notes on the engine."),
+    ("grace", "Grace Hopper", "Compilers, nanoseconds and naval humour."),
+    ("linus", "Linus", "I mostly review patches. #linux"),
+    ("guido", "Guido", "Readability counts. #python"),
+    ("margaret", "Margaret Hamilton", "Software engineering is engineering."),
+    ("alan", "Alan", "Thinking about thinking machines."),
+    ("barbara", "Barbara Liskov", "Substitutability, distributed systems."),
+    ("ken", "Ken", "Unix, Go, and chess endgames."),
+    ("dennis", "Dennis", "C is quirky, flawed, and an enormous success."),
+    ("radia", "Radia Perlman", "Spanning trees and poems."),
+    ("frances", "Frances Allen", "Optimizing compilers."),
+    ("edsger", "Edsger", "Simplicity is prerequisite for reliability."),
+    ("donald", "Donald", "Premature optimization is the root of all evil."),
+    ("katherine", "Katherine Johnson", "Trajectories and checking the machine's work."),
+    ("tim", "Tim", "Made a web once."),
+    ("hedy", "Hedy Lamarr", "Frequency hopping and films."),
+    ("john", "John", "Lisp forever."),
+    ("sophie", "Sophie Wilson", "ARM, BBC Micro, and fast code."),
+    ("niklaus", "Niklaus", "Algorithms + Data Structures = Programs."),
+    ("annie", "Annie Easley", "Rocket software and running."),
 ]
+POPULAR = ["ada", "grace", "guido", "tim"]
 
 POSTS = [
-    "Just shipped a small fix and it feels great.",
-    "Coffee first, then code review.",
-    "Reading about B-trees again. Still the best data structure.",
-    "Does anyone else keep a notebook of bugs they have fixed?",
-    "Hot take: tests are documentation that can fail.",
+    "Just shipped a small fix and it feels great. #shipping",
+    "Coffee first, then code review. #coffee",
+    "Reading about B-trees again. Still the best data structure. #databases",
+    "Does anyone else keep a notebook of bugs they have fixed? @grace does, I bet.",
+    "Hot take: tests are documentation that can fail. #testing",
     "Walked to the office today. Saw three dogs and a very serious cat.",
-    "Writing docs is part of the work, not after it.",
-    "Our server is self-hosted and it is fast. https://www.djangoproject.com/ helped.",
-    "Today I learned that SQLite can do full text search.",
+    "Writing docs is part of the work, not after it. #docs",
+    "Our server is self-hosted and it is fast. https://www.djangoproject.com/ helped. #django",
+    "Today I learned that SQLite can do full text search. #sqlite #databases",
     "Tried a new keyboard layout. Typing is now an adventure.",
-    "Pair programming with a friend this afternoon.",
+    "Pair programming with @ada this afternoon. #pairing",
     "The best feature is the one you delete.",
-    "Rainy day, perfect for refactoring.",
-    "If it is not measured, it is not fast.",
-    "Small commits, clear messages. Future me says thanks.",
+    "Rainy day, perfect for refactoring. #refactoring",
+    "If it is not measured, it is not fast. #performance",
+    "Small commits, clear messages. Future me says thanks. #git",
+    "Who is going to the meetup on Thursday? @guido @tim #meetup",
+    "Café, croissant, compiler. #café",
 ]
 
 COMMENTS = [
@@ -63,9 +71,22 @@ COMMENTS = [
     "Agreed, with one small caveat.",
 ]
 
+COLOURS = ["#0172ad", "#d93526", "#398712", "#8e44ad", "#c27c0e", "#2c7873", "#b3446c"]
+
+
+def _avatar(initial: str, colour: str) -> SimpleUploadedFile:
+    """A coloured square with the user's initial, drawn with Pillow."""
+    image = Image.new("RGB", (256, 256), colour)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((48, 48, 208, 208), fill="#ffffff")
+    draw.text((128, 128), initial.upper(), fill=colour, anchor="mm", font_size=110)
+    out = BytesIO()
+    image.save(out, "PNG")
+    return SimpleUploadedFile(f"{initial}.png", out.getvalue(), content_type="image/png")
+
 
 class Command(BaseCommand):
-    help = "Create about 20 demo users with posts and comments (only on an empty database)."
+    help = "Create a lively demo community (only on an empty database)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", action="store_true", help="Seed even if users exist.")
@@ -77,31 +98,66 @@ class Command(BaseCommand):
             return
         rng = random.Random(seed)
         with transaction.atomic():
-            users = [
-                user_create(
-                    username=name,
-                    email=f"{name}@example.com",
-                    password=DEMO_PASSWORD,
-                    email_verified=True,
-                )
-                for name in NAMES
-                if not CustomUser.objects.filter(username__iexact=name).exists()
-            ]
+            users = self._people(rng)
             if not users:
                 self.stdout.write("Demo users exist already.")
                 return
-            posts = []
-            for _ in range(60):
-                posts.append(post_create(author=rng.choice(users), body=rng.choice(POSTS)))
-            for _ in range(90):
-                post_create(
-                    author=rng.choice(users),
-                    body=rng.choice(COMMENTS),
-                    in_reply_to=rng.choice(posts),
-                )
+            self._follows(rng, users)
+            posts = self._posts(rng, users)
+            self._reactions(rng, users, posts)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Created {len(users)} demo users, 60 posts and 90 comments.\n"
-                f"Demo login: username {users[0].username}, password {DEMO_PASSWORD}"
+                f"Created {len(users)} demo users with follows, {len(posts)} posts, comments, "
+                f"likes and reposts.\nDemo login: username {users[0].username}, "
+                f"password {DEMO_PASSWORD}"
             )
         )
+
+    def _people(self, rng: random.Random) -> list[CustomUser]:
+        users = []
+        for i, (username, name, bio) in enumerate(PEOPLE):
+            if CustomUser.objects.filter(username__iexact=username).exists():
+                continue
+            user = user_create(
+                username=username,
+                email=f"{username}@example.com",
+                password=DEMO_PASSWORD,
+                email_verified=True,
+            )
+            avatar = _avatar(username[0], COLOURS[i % len(COLOURS)]) if i % 3 == 0 else None
+            profile_update(user=user, display_name=name, bio=bio, avatar=avatar)
+            users.append(user)
+        return users
+
+    def _follows(self, rng: random.Random, users: list[CustomUser]) -> None:
+        popular = [u for u in users if u.username in POPULAR]
+        for user in users:
+            for star in popular:
+                if star != user and rng.random() < 0.85:
+                    follow_create(follower=user, followee=star)
+            for other in rng.sample(users, k=min(5, len(users))):
+                if other != user:
+                    follow_create(follower=user, followee=other)
+
+    def _posts(self, rng: random.Random, users: list[CustomUser]) -> list[Post]:
+        posts = []
+        for _ in range(70):
+            visibility = "followers" if rng.random() < 0.1 else "public"
+            posts.append(
+                post_create(author=rng.choice(users), body=rng.choice(POSTS), visibility=visibility)
+            )
+        public = [p for p in posts if p.visibility == "public"]
+        for _ in range(100):
+            parent = rng.choice(public)
+            post_create(author=rng.choice(users), body=rng.choice(COMMENTS), in_reply_to=parent)
+        return posts
+
+    def _reactions(self, rng: random.Random, users: list[CustomUser], posts: list[Post]) -> None:
+        public = [p for p in posts if p.visibility == "public"]
+        for user in users:
+            for post in rng.sample(public, k=8):
+                post_like(user=user, post=post)
+            for post in rng.sample(public, k=2):
+                if post.author != user:
+                    post_repost(user=user, post=post)
+            post_bookmark(user=user, post=rng.choice(public))

@@ -1,0 +1,19 @@
+"""Reads for notifications, shared by the page, the nav badge and the API."""
+
+from django.db.models import QuerySet
+
+from notifications.models import Notification
+from users.models import CustomUser
+from users.relations import hidden_author_ids
+
+
+def for_user(user: CustomUser) -> QuerySet[Notification]:
+    """user's notifications, newest first, without those from blocked or muted accounts."""
+    qs = Notification.objects.filter(recipient=user)
+    for hidden in hidden_author_ids(user):
+        qs = qs.exclude(actor__in=hidden)
+    return qs.select_related("actor", "post__author")
+
+
+def unread_count(user: CustomUser) -> int:
+    return for_user(user).filter(read_at__isnull=True).count()

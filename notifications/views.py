@@ -1,0 +1,17 @@
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from msg_project.http import MemberRequest, max_id_param
+from notifications import selectors, services
+from timelines.selectors import paginate
+
+
+@require_GET
+def notification_list(request: MemberRequest) -> HttpResponse:
+    """Newest first. Opening the page marks them read; this page still flags which were new."""
+    page = paginate(selectors.for_user(request.user), max_id=max_id_param(request))
+    services.notifications_mark_read(user=request.user)
+    if request.htmx and request.GET.get("max_id"):
+        return render(request, "notifications/list.html#page", {"page": page})
+    return render(request, "notifications/list.html", {"page": page})

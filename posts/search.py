@@ -1,0 +1,80 @@
+"""Full-text search over posts: SQLite FTS5 or PostgreSQL full-text search.
+
+SQLite keeps a separate FTS5 table (`post_search`), written by the post services through
+`index_post` and `unindex_posts`. PostgreSQL searches the posts table itself through a GIN
+index on the same expression the query uses, so there is nothing to keep in sync.
+"""
+
+import re
+from collections.abc import Iterable
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+
+from posts.models import Post
+
+FTS_TABLE = "post_search"
+PG_CONFIG = "simple"
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def is_sqlite() -> bool:
+    return connection.vendor == "sqlite"
+
+
+def index_post(post: Post) -> None:
+    """Add or refresh post in the SQLite search table (PostgreSQL needs nothing)."""
+    if not is_sqlite() or post.repost_of_id is not None:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [post.pk])
+        cursor.execute(
+            f"INSERT INTO {FTS_TABLE}(rowid, body) VALUES (%s, %s)", [post.pk, post.body]
+        )
+
+
+def unindex_posts(ids: Iterable[int]) -> None:
+    """Remove posts from the SQLite search table."""
+    ids = list(ids)
+    if not is_sqlite() or not ids:
+        return
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join(["%s"] * len(chunk))
+            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", chunk)
+
+
+def _fts5_query(text: str) -> str:
+    """Turn user input into a safe FTS5 query: every word quoted, all words required."""
+    words = _WORD.findall(text)
+    return " ".join('"' + w.replace('"', "") + '"' for w in words)
+
+
+def search_posts(qs: QuerySet[Post], text: str, *, limit: int) -> QuerySet[Post]:
+    """Filter qs (already limited to what the reader may see) to posts matching text, best first."""
+    if not _WORD.search(text):
+        return qs.none()
+    if is_sqlite():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+                f"ORDER BY bm25({FTS_TABLE}) LIMIT %s",
+                [_fts5_query(text), limit * 5],
+            )
+            ranked = [row[0] for row in cursor.fetchall()]
+        if not ranked:
+            return qs.none()
+        order = Case(
+            *[When(pk=pk, then=Value(i)) for i, pk in enumerate(ranked)],
+            output_field=IntegerField(),
+        )
+        return qs.filter(pk__in=ranked).annotate(rank=order).order_by("rank", "-id")[:limit]
+    vector = SearchVector("body", config=PG_CONFIG)
+    query = SearchQuery(text, config=PG_CONFIG, search_type="websearch")
+    return (
+        qs.annotate(search=vector, rank=SearchRank(vector, query))
+        .filter(search=query)
+        .order_by("-rank", "-id")[:limit]
+    )

@@ -1,0 +1,137 @@
+"""Query counts of the list pages: pinned, and the same for 1 item as for 40.
+
+Each page is measured with n=1 and n=40 against one pinned number, so a query per post,
+per author or per comment makes the n=40 case fail. The counts include the session and
+user lookups of the logged-in member. When a count has to change, say why in the commit.
+"""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from posts.services import post_repost
+from tests.factories import CommentFactory, FollowFactory, PostFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SIZES = [1, 40]
+
+# Every full page: the session, the member, and the unread-notifications count in the layout.
+# Home: + the page of cards (authors, counts and marks joined in) + the cards' images.
+HOME_QUERIES = 5
+# "Load more" renders only the cards, so no layout and no notifications count.
+LOAD_MORE_QUERIES = 4
+# Profile: + the profile's owner + the header (relationship and counts) + cards + images.
+PROFILE_QUERIES = 7
+# Post page, for a reader who is not the author: + the post + its images + the reader's
+# permissions (user and group, for the moderator's delete link) + likers + reposters
+# + the comments + their images.
+DETAIL_QUERIES = 11
+# A repost card shows the original: one more prefetch, for the original posts' images.
+HOME_WITH_REPOSTS_QUERIES = HOME_QUERIES + 1
+
+
+@pytest.fixture(autouse=True)
+def _everything_on_one_page(settings):
+    """Put all 40 items on the first page, so every card is rendered and counted."""
+    settings.MSG_PAGE_SIZE = max(SIZES) + 10
+
+
+def card_count(response) -> int:
+    return len(re.findall(r'<article class="post" id="post-\d+"', response.content.decode()))
+
+
+def comment_count(response) -> int:
+    return len(re.findall(r'class="comment" id="comment-\d+"', response.content.decode()))
+
+
+def followed_posts(member, n: int):
+    """Return n posts, each by a new author member follows, each with a comment by another user."""
+    posts = [PostFactory(author=FollowFactory(follower=member).followee) for _ in range(n)]
+    for post in posts:
+        CommentFactory(in_reply_to=post, author=UserFactory())
+    return posts
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_home_query_count_does_not_grow_with_posts(
+    member_client, user, django_assert_num_queries, n
+):
+    """Home costs the same number of queries for 1 post as for 40 (by 40 followed authors)."""
+    followed_posts(user, n)
+    with django_assert_num_queries(HOME_QUERIES):
+        response = member_client.get(reverse("home"))
+    assert response.status_code == 200
+    assert card_count(response) == n
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_home_query_count_does_not_grow_with_reposts(
+    member_client, user, django_assert_num_queries, n
+):
+    """Reposts on home (each by a followed user, of a post by yet another author) cost the
+    same for 1 as for 40."""
+    for _ in range(n):
+        reposter = FollowFactory(follower=user).followee
+        post_repost(user=reposter, post=PostFactory(author=UserFactory()))
+    with django_assert_num_queries(HOME_WITH_REPOSTS_QUERIES):
+        response = member_client.get(reverse("home"))
+    assert card_count(response) == n
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_load_more_query_count_does_not_grow_with_posts(
+    member_client, user, django_assert_num_queries, n
+):
+    """The htmx "Load more" page costs the same for 1 post as for 40."""
+    posts = followed_posts(user, n)
+    newest = PostFactory(author=user)
+    with django_assert_num_queries(LOAD_MORE_QUERIES):
+        response = member_client.get(
+            reverse("home"), {"max_id": newest.pk}, headers={"HX-Request": "true"}
+        )
+    assert card_count(response) == len(posts)
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_profile_query_count_does_not_grow_with_posts(
+    member_client, other_user, django_assert_num_queries, n
+):
+    """A profile costs the same number of queries for 1 post as for 40, with comments."""
+    posts = PostFactory.create_batch(n, author=other_user)
+    for post in posts:
+        CommentFactory(in_reply_to=post, author=UserFactory())
+    url = reverse("profile", kwargs={"username": other_user.username})
+    with django_assert_num_queries(PROFILE_QUERIES):
+        response = member_client.get(url)
+    assert response.status_code == 200
+    assert card_count(response) == n
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_post_detail_query_count_does_not_grow_with_comments(
+    member_client, django_assert_num_queries, n
+):
+    """A post page costs the same for 1 comment as for 40 comments by 40 authors."""
+    post = PostFactory()
+    for _ in range(n):
+        CommentFactory(in_reply_to=post, author=UserFactory())
+    with django_assert_num_queries(DETAIL_QUERIES):
+        response = member_client.get(post.get_absolute_url())
+    assert response.status_code == 200
+    assert comment_count(response) == n
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_comment_detail_query_count_is_the_same_as_a_post(
+    member_client, django_assert_num_queries, n
+):
+    """A comment's own page (with its "in reply to" line) costs no extra query."""
+    comment = CommentFactory(author=UserFactory(), in_reply_to=PostFactory(author=UserFactory()))
+    for _ in range(n):
+        CommentFactory(in_reply_to=comment, author=UserFactory())
+    with django_assert_num_queries(DETAIL_QUERIES):
+        response = member_client.get(comment.get_absolute_url())
+    assert response.status_code == 200
+    assert comment_count(response) == n

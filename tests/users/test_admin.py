@@ -1,0 +1,157 @@
+"""The user admin and createsuperuser: operators' users can log in without a verification mail."""
+
+from io import StringIO
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib import admin
+from django.core.management import call_command
+from django.urls import reverse
+
+from tests.factories import PASSWORD, SuperUserFactory, UserFactory
+from users.admin import CustomUserAdmin
+from users.forms import CustomUserChangeForm, CustomUserCreationForm
+from users.models import CustomUser
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "admin:users_customuser_changelist"
+
+
+@pytest.fixture
+def superuser():
+    return SuperUserFactory()
+
+
+@pytest.fixture
+def admin_client(client, superuser):
+    client.force_login(superuser)
+    return client
+
+
+def listed(response) -> set[str]:
+    return {user.username for user in response.context["cl"].result_list}
+
+
+def assert_verified_primary(user: CustomUser) -> None:
+    """The user has exactly one address: their email, verified and primary."""
+    addresses = list(EmailAddress.objects.filter(user=user).values("email", "verified", "primary"))
+    assert addresses == [{"email": user.email, "verified": True, "primary": True}]
+
+
+def assert_can_log_in(client, login: str, password: str) -> None:
+    """Log in through allauth's form and land on the home page, not on "verify your email"."""
+    response = client.post(reverse("account_login"), {"login": login, "password": password})
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+
+
+def test_user_admin_uses_the_custom_forms():
+    """The user admin adds with CustomUserCreationForm and edits with CustomUserChangeForm."""
+    model_admin = admin.site._registry[CustomUser]
+    assert isinstance(model_admin, CustomUserAdmin)
+    assert model_admin.add_form is CustomUserCreationForm
+    assert model_admin.form is CustomUserChangeForm
+
+
+def test_superuser_opens_the_user_changelist(admin_client, superuser):
+    """The user list opens and lists every user."""
+    users = UserFactory.create_batch(2)
+    response = admin_client.get(reverse(CHANGELIST))
+    assert response.status_code == 200
+    assert listed(response) == {superuser.username, *(u.username for u in users)}
+
+
+def test_user_changelist_search_and_filter(admin_client, superuser):
+    """?q= finds users by name or email; the staff filter keeps only staff."""
+    wanted = UserFactory(username="findme", email="hidden@example.org")
+    UserFactory()
+    url = reverse(CHANGELIST)
+    assert listed(admin_client.get(url, {"q": "findme"})) == {wanted.username}
+    assert listed(admin_client.get(url, {"q": "hidden@example"})) == {wanted.username}
+    assert listed(admin_client.get(url, {"is_staff__exact": "1"})) == {superuser.username}
+
+
+def test_user_change_form_opens_with_the_change_form(admin_client):
+    """A user's change page opens, built on CustomUserChangeForm."""
+    user = UserFactory()
+    response = admin_client.get(reverse("admin:users_customuser_change", args=[user.pk]))
+    assert response.status_code == 200
+    assert isinstance(response.context["adminform"].form, CustomUserChangeForm)
+
+
+def test_user_add_form_is_the_creation_form_with_email(admin_client):
+    """The add page is CustomUserCreationForm and asks for the email address."""
+    response = admin_client.get(reverse("admin:users_customuser_add"))
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert isinstance(form, CustomUserCreationForm)
+    assert "email" in form.fields
+
+
+def test_admin_add_creates_a_user_with_a_verified_email(admin_client, client):
+    """A user added in the admin gets a verified primary address and can log in at once."""
+    response = admin_client.post(
+        reverse("admin:users_customuser_add"),
+        {
+            "username": "newbie",
+            "email": "newbie@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    user = CustomUser.objects.get(username="newbie")
+    assert user.check_password(PASSWORD)
+    assert_verified_primary(user)
+    client.logout()
+    assert_can_log_in(client, "newbie@example.com", PASSWORD)
+
+
+def test_admin_add_refuses_a_taken_email_in_another_case(admin_client):
+    """The admin cannot add a second user with the same email, whatever its case."""
+    UserFactory(email="taken@example.com")
+    response = admin_client.post(
+        reverse("admin:users_customuser_add"),
+        {
+            "username": "second",
+            "email": "TAKEN@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    assert not CustomUser.objects.filter(username="second").exists()
+
+
+def test_create_superuser_marks_the_email_verified():
+    """CustomUser.objects.create_superuser records a verified primary address."""
+    user = CustomUser.objects.create_superuser("boss", "boss@example.com", PASSWORD)
+    assert user.is_superuser and user.is_staff
+    assert_verified_primary(user)
+
+
+def test_createsuperuser_command_makes_a_verified_superuser(monkeypatch, client):
+    """`createsuperuser --noinput` makes a superuser who can log in without verifying email."""
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", PASSWORD)
+    call_command(
+        "createsuperuser",
+        interactive=False,
+        username="operator",
+        email="operator@example.com",
+        stdout=StringIO(),
+    )
+    user = CustomUser.objects.get(username="operator")
+    assert user.is_superuser and user.is_staff
+    assert user.check_password(PASSWORD)
+    assert_verified_primary(user)
+    assert_can_log_in(client, "operator", PASSWORD)
+    assert client.get(reverse(CHANGELIST)).status_code == 200
+
+
+def test_member_cannot_open_the_user_admin(member_client):
+    """A member without staff status is sent to the admin login."""
+    response = member_client.get(reverse(CHANGELIST))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))

@@ -1,0 +1,75 @@
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from msg_project.http import HtmxRequest, MemberRequest, max_id_param
+from posts.forms import ComposeForm
+from posts.models import Tag
+from posts.text import normalize_tag
+from timelines import selectors
+from users.models import CustomUser
+
+
+def render_timeline(
+    request: HtmxRequest, template: str, qs: QuerySet, context: dict, *, key: str = "id"
+) -> HttpResponse:
+    """Render a newest-first timeline page, or only the next page for htmx 'Load more'."""
+    page = selectors.paginate(qs, max_id=max_id_param(request), key=key)
+    context = {**context, "page": page}
+    if request.htmx and request.GET.get("max_id"):
+        return render(request, "timelines/_timeline.html#page", context)
+    return render(request, template, context)
+
+
+@login_not_required
+@require_GET
+def home(request: HtmxRequest) -> HttpResponse:
+    """Landing page for visitors; compose form and home timeline for members."""
+    if not request.user.is_authenticated:
+        return render(request, "pages/landing.html")
+    viewer: CustomUser = request.user  # type: ignore[assignment]
+    return render_timeline(
+        request, "timelines/home.html", selectors.home(viewer), {"form": ComposeForm()}
+    )
+
+
+@require_GET
+def explore(request: MemberRequest) -> HttpResponse:
+    return render_timeline(request, "timelines/explore.html", selectors.explore(request.user), {})
+
+
+@require_GET
+def tag(request: MemberRequest, name: str) -> HttpResponse:
+    tag = get_object_or_404(Tag, name=normalize_tag(name))
+    return render_timeline(
+        request, "timelines/tag.html", selectors.tag(request.user, tag), {"tag": tag}
+    )
+
+
+@require_GET
+def bookmarks(request: MemberRequest) -> HttpResponse:
+    return render_timeline(
+        request,
+        "timelines/bookmarks.html",
+        selectors.bookmarks(request.user),
+        {},
+        key="bookmark_id",
+    )
+
+
+@require_GET
+def search(request: MemberRequest) -> HttpResponse:
+    """People by name prefix, hashtags, and posts by full text, ranked."""
+    q = request.GET.get("q", "").strip()[:200]
+    context: dict = {"q": q, "people": [], "tags": [], "posts": []}
+    if q:
+        term = q.lstrip("@#")
+        if term:
+            context["people"] = list(selectors.search_people(request.user, term, limit=10))
+            context["tags"] = list(
+                Tag.objects.filter(name__startswith=normalize_tag(term)).order_by("name")[:10]
+            )
+        context["posts"] = list(selectors.search_posts(request.user, q, limit=20))
+    return render(request, "timelines/search.html", context)
