@@ -1,10 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, re_path
-from django.views.static import serve
 
-from msg_project.views import healthz
+from msg_project.views import healthz, media
 from notifications import views as notification_views
 from posts import views as post_views
 from timelines import views as timeline_views
@@ -50,10 +48,5 @@ urlpatterns = [
 if settings.SERVE_MEDIA:
     media_prefix = settings.MEDIA_URL.lstrip("/")
     urlpatterns += [
-        re_path(
-            rf"^{media_prefix}(?P<path>.*)$",
-            login_not_required(serve),
-            {"document_root": settings.MEDIA_ROOT},
-            name="media",
-        )
+        re_path(rf"^{media_prefix}(?P<path>.*)$", media, name="media"),
     ]

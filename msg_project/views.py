@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.views import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -14,3 +16,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
         cursor.execute("SELECT 1")
         cursor.fetchone()
     return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+def media(request: HttpRequest, path: str) -> HttpResponse | FileResponse:
+    """An uploaded file, from MEDIA_ROOT as it is at request time (tests move it per test)."""
+    return static.serve(request, path, document_root=settings.MEDIA_ROOT)

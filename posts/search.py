@@ -72,7 +72,8 @@ def search_posts(qs: QuerySet[Post], text: str, *, limit: int) -> QuerySet[Post]
         )
         return qs.filter(pk__in=ranked).annotate(rank=order).order_by("rank", "-id")[:limit]
     vector = SearchVector("body", config=PG_CONFIG)
-    query = SearchQuery(text, config=PG_CONFIG, search_type="websearch")
+    # "plain": every word required and no operators (-, or, quotes), exactly like FTS5 above.
+    query = SearchQuery(text, config=PG_CONFIG, search_type="plain")
     return (
         qs.annotate(search=vector, rank=SearchRank(vector, query))
         .filter(search=query)

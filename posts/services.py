@@ -1,5 +1,6 @@
 """Writes for posts, comments, reposts, likes and bookmarks. Nothing else changes a Post."""
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -11,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from msg_project import images
-from notifications.models import Kind
+from notifications.models import Kind, Notification
 from notifications.services import notification_create, notification_delete
 from posts import search
 from posts.models import Bookmark, Like, Mention, Post, PostImage, PostTag, Tag, Visibility
@@ -78,16 +79,25 @@ def _sync_mentions_and_tags(post: Post, *, notify: bool) -> None:
     for name in parsed.mentions:
         lookup |= Q(username__iexact=name)
     users = list(CustomUser.objects.filter(lookup, is_active=True)) if parsed.mentions else []
-    Mention.objects.filter(post=post).exclude(user__in=users).delete()
+    removed = Mention.objects.filter(post=post).exclude(user__in=users)
+    # A mention edited out takes its notification with it, so toggling it cannot pile them up.
+    Notification.objects.filter(
+        post=post, kind=Kind.MENTION, recipient__in=removed.values("user_id")
+    ).delete()
+    removed.delete()
     for user in users:
         _, created = Mention.objects.get_or_create(post=post, user=user)
         if created and notify and post_is_visible_to(post=post, user=user):
             notification_create(recipient=user, actor=post.author, kind=Kind.MENTION, post=post)
 
 
-def _attach_images(post: Post, uploads: Sequence[ImageUpload]) -> None:
+def _prepare_images(
+    uploads: Sequence[ImageUpload],
+) -> list[tuple[str, images.CleanImage, images.CleanImage]]:
+    """Check and resize every upload before anything is stored, so bad input saves nothing."""
     if len(uploads) > MAX_IMAGES:
         raise ValidationError({"images": f"Attach at most {MAX_IMAGES} images to a post."})
+    prepared = []
     for position, upload in enumerate(uploads):
         alt = upload.alt_text.strip()
         if not alt:
@@ -98,9 +108,17 @@ def _attach_images(post: Post, uploads: Sequence[ImageUpload]) -> None:
             picture = images.open_upload(upload.file, max_bytes=IMAGE_MAX_BYTES)
         except ValidationError as error:
             raise ValidationError({"images": error.messages}) from error
-        stem = f"{post.pk}-{position}"
+        stem = f"{position}-{uuid.uuid4().hex[:12]}"
         full = images.bounded(picture, longest=IMAGE_LONGEST_SIDE, stem=stem)
         thumb = images.bounded(picture, longest=THUMBNAIL_LONGEST_SIDE, stem=f"{stem}-thumb")
+        prepared.append((alt, full, thumb))
+    return prepared
+
+
+def _attach_images(
+    post: Post, prepared: list[tuple[str, images.CleanImage, images.CleanImage]]
+) -> None:
+    for position, (alt, full, thumb) in enumerate(prepared):
         attachment = PostImage(post=post, alt_text=alt, position=position)
         attachment.image.save(full.name, full.content, save=False)
         attachment.thumbnail.save(thumb.name, thumb.content, save=False)
@@ -135,8 +153,9 @@ def post_create(
         visibility=visibility,
     )
     post.full_clean()
+    prepared = _prepare_images(images)
     post.save()
-    _attach_images(post, images)
+    _attach_images(post, prepared)
     _sync_mentions_and_tags(post, notify=True)
     if in_reply_to is not None:
         notification_create(

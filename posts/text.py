@@ -13,12 +13,32 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+
+def _combining_marks() -> str:
+    """Return a regex class body of the Unicode combining marks (category M).
+
+    Python's \\w leaves them out, yet they are part of words: Devanagari and Thai vowel signs,
+    decomposed accents (e + U+0301). Only planes 0-1 and the variation selectors hold any.
+    """
+    ranges: list[list[int]] = []
+    for block in (range(0x20000), range(0xE0000, 0xE1000)):
+        for cp in block:
+            if unicodedata.category(chr(cp)).startswith("M"):
+                if ranges and ranges[-1][1] == cp - 1:
+                    ranges[-1][1] = cp
+                else:
+                    ranges.append([cp, cp])
+    return "".join(f"{chr(a)}-{chr(b)}" for a, b in ranges)
+
+
+_MARKS = _combining_marks()
 # http(s) URLs up to whitespace, not ending in punctuation that usually closes a sentence.
 _URL = r"https?://[^\s<>\"'`]*[^\s<>\"'`.,:;!?)\]}]"
 # @name where name is a username: not glued to a word, an email address or a URL path.
 _MENTION = r"(?<![\w@/.])@(?P<mention>[A-Za-z0-9_]{1,30})(?![\w@])"
-# #tag: Unicode letters, digits and underscores, with at least one letter; not inside a word/URL.
-_TAG = r"(?<![\w&/#])#(?P<tag>\w*[^\W\d_]\w*)"
+# #tag: Unicode letters, digits, underscores and combining marks, with at least one letter;
+# not inside a word/URL.
+_TAG = rf"(?<![\w{_MARKS}&/#])#(?P<tag>[\w{_MARKS}]*[^\W\d_][\w{_MARKS}]*)"
 TOKEN_RE = re.compile(rf"(?P<url>{_URL})|{_MENTION}|{_TAG}", re.IGNORECASE)
 
 ALLOWED_TAGS = {"a", "br"}

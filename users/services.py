@@ -134,6 +134,12 @@ def profile_update(
         clean_avatar = images.square(image, size=AVATAR_SIZE, stem=f"{user.username}-avatar")
     user.display_name = display_name.strip()
     user.bio = bio.replace("\r\n", "\n").strip()
+    # A TextField's max_length binds forms only; full_clean would let a longer bio through.
+    bio_limit = CustomUser._meta.get_field("bio").max_length
+    if bio_limit is not None and len(user.bio) > bio_limit:
+        raise ValidationError(
+            {"bio": f"Keep the bio to {bio_limit} characters; this one has {len(user.bio)}."}
+        )
     user.full_clean(exclude=["password", "avatar"])
     old_avatar = user.avatar.name if user.avatar else None
     if clean_avatar is not None:

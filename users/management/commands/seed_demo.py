@@ -140,12 +140,18 @@ class Command(BaseCommand):
                     follow_create(follower=user, followee=other)
 
     def _posts(self, rng: random.Random, users: list[CustomUser]) -> list[Post]:
-        posts = []
+        """Posts with reposts woven in, as a real timeline would have them."""
+        posts: list[Post] = []
         for _ in range(70):
             visibility = "followers" if rng.random() < 0.1 else "public"
             posts.append(
                 post_create(author=rng.choice(users), body=rng.choice(POSTS), visibility=visibility)
             )
+            public = [p for p in posts if p.visibility == "public"]
+            if public and rng.random() < 0.3:
+                user, post = rng.choice(users), rng.choice(public[-10:])
+                if post.author != user:
+                    post_repost(user=user, post=post)
         public = [p for p in posts if p.visibility == "public"]
         for _ in range(100):
             parent = rng.choice(public)
@@ -157,7 +163,4 @@ class Command(BaseCommand):
         for user in users:
             for post in rng.sample(public, k=8):
                 post_like(user=user, post=post)
-            for post in rng.sample(public, k=2):
-                if post.author != user:
-                    post_repost(user=user, post=post)
             post_bookmark(user=user, post=rng.choice(public))
