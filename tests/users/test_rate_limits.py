@@ -107,7 +107,10 @@ def test_reset_requests_are_limited_per_address(client, user, django_capture_on_
         for _ in range(limit.amount):
             assert request_reset(client, user.email).status_code == HTTPStatus.FOUND
         assert request_reset(client, user.email).status_code == HTTPStatus.TOO_MANY_REQUESTS
-        assert request_reset(client, user.email.upper()).status_code == HTTPStatus.TOO_MANY_REQUESTS
+        blocked = request_reset(client, user.email.upper())
+        assert blocked.status_code == HTTPStatus.TOO_MANY_REQUESTS
+        assert "Too many attempts" in blocked.content.decode()
+        assert "429.html" in [t.name for t in blocked.templates]
     assert len(mail.outbox) == limit.amount
 
     with time_machine.travel(just_after(limit.duration)):
