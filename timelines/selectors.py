@@ -10,19 +10,17 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import (
-    Count,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Value,
 )
 from django.db.models.functions import Coalesce
 
+from msg_project.queries import subquery_count
 from posts.models import Bookmark, Like, Post, PostImage, Tag, Visibility
 from users.models import CustomUser
 from users.relations import followee_ids, hidden_author_ids
@@ -47,18 +45,6 @@ def paginate(qs: QuerySet, *, max_id: int | None, size: int | None = None, key: 
     return Page(items=items, next_max_id=getattr(items[-1], key) if has_more else None)
 
 
-def _count(model_qs: QuerySet, field: str = "post") -> Subquery:
-    """A correlated COUNT(*) subquery for the card's target post."""
-    return Subquery(
-        model_qs.filter(**{field: OuterRef("target_id")})
-        .order_by()
-        .values(field)
-        .annotate(n=Count("*"))
-        .values("n")[:1],
-        output_field=IntegerField(),
-    )
-
-
 def cards(qs: QuerySet[Post], viewer: CustomUser) -> QuerySet[Post]:
     """Add everything a post card shows. For a repost, counts and marks are the original's."""
     images = Prefetch("images", queryset=PostImage.objects.order_by("position", "id"))
@@ -70,9 +56,13 @@ def cards(qs: QuerySet[Post], viewer: CustomUser) -> QuerySet[Post]:
         .prefetch_related(images, original_images)
         .annotate(target_id=Coalesce(F("repost_of_id"), F("id")))
         .annotate(
-            comment_count=Coalesce(_count(Post.objects.all(), "in_reply_to"), Value(0)),
-            like_count=Coalesce(_count(Like.objects.all()), Value(0)),
-            repost_count=Coalesce(_count(Post.objects.all(), "repost_of"), Value(0)),
+            comment_count=subquery_count(
+                Post.objects.filter(in_reply_to=OuterRef("target_id")), "in_reply_to"
+            ),
+            like_count=subquery_count(Like.objects.filter(post=OuterRef("target_id")), "post"),
+            repost_count=subquery_count(
+                Post.objects.filter(repost_of=OuterRef("target_id")), "repost_of"
+            ),
             liked=Exists(Like.objects.filter(user=viewer, post=OuterRef("target_id"))),
             reposted=Exists(Post.objects.filter(author=viewer, repost_of=OuterRef("target_id"))),
             bookmarked=Exists(Bookmark.objects.filter(user=viewer, post=OuterRef("target_id"))),

@@ -2,8 +2,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -11,53 +10,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from msg_project.http import MemberRequest, max_id_param, redirect_back
 from timelines import selectors
 from timelines.views import render_timeline
+from users import selectors as user_selectors
 from users import services
 from users.forms import ProfileForm
-from users.models import Block, CustomUser, Follow, Mute
+from users.models import Block, CustomUser, Mute
 
 
 def _get_user(username: str) -> CustomUser:
     return get_object_or_404(CustomUser, username__iexact=username, is_active=True)
-
-
-def _header(viewer: CustomUser, other: CustomUser) -> dict:
-    """What a profile header shows: the relationship both ways and the counts (one query)."""
-    row = (
-        CustomUser.objects.filter(pk=other.pk)
-        .annotate(
-            following=Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("pk"))),
-            follows_you=Exists(Follow.objects.filter(follower=OuterRef("pk"), followee=viewer)),
-            blocking=Exists(Block.objects.filter(blocker=viewer, blocked=OuterRef("pk"))),
-            blocked_by=Exists(Block.objects.filter(blocker=OuterRef("pk"), blocked=viewer)),
-            muting=Exists(Mute.objects.filter(muter=viewer, muted=OuterRef("pk"))),
-            followers=_count(Follow.objects.filter(followee=OuterRef("pk")), "followee"),
-            following_count=_count(Follow.objects.filter(follower=OuterRef("pk")), "follower"),
-        )
-        .values(
-            "following",
-            "follows_you",
-            "blocking",
-            "blocked_by",
-            "muting",
-            "followers",
-            "following_count",
-        )
-        .get()
-    )
-    return {
-        "relation": {
-            k: row[k] for k in ("following", "follows_you", "blocking", "blocked_by", "muting")
-        },
-        "counts": {"followers": row["followers"], "following": row["following_count"]},
-        "is_self": viewer.pk == other.pk,
-    }
-
-
-def _count(qs, field: str) -> Coalesce:
-    return Coalesce(
-        Subquery(qs.order_by().values(field).annotate(n=Count("*")).values("n")[:1]),
-        Value(0),
-    )
 
 
 @require_GET
@@ -68,7 +28,7 @@ def profile(request: MemberRequest, username: str) -> HttpResponse:
     context = {
         "profile": author,
         "tab": "all" if with_comments else "posts",
-        **_header(request.user, author),
+        **user_selectors.profile_header(request.user, author),
     }
     qs = selectors.profile(request.user, author, with_comments=with_comments)
     return render_timeline(request, "users/profile.html", qs, context)
@@ -76,10 +36,7 @@ def profile(request: MemberRequest, username: str) -> HttpResponse:
 
 def _people_page(request: MemberRequest, username: str, *, followers: bool) -> HttpResponse:
     person = _get_user(username)
-    if followers:
-        edges = Follow.objects.filter(followee=person).select_related("follower")
-    else:
-        edges = Follow.objects.filter(follower=person).select_related("followee")
+    edges = user_selectors.followers(person) if followers else user_selectors.following(person)
     page = selectors.paginate(edges, max_id=max_id_param(request))
     people = [e.follower if followers else e.followee for e in page.items]
     context = {"person": person, "people": people, "page": page, "followers": followers}
@@ -151,7 +108,7 @@ def relationship_action(request: MemberRequest, username: str, action: str) -> H
         if not request.htmx:
             messages.success(request, done)
     if request.htmx:
-        context = {"profile": other, **_header(request.user, other)}
+        context = {"profile": other, **user_selectors.profile_header(request.user, other)}
         return render(request, "users/profile.html#relationship", context)
     return redirect_back(request, other.get_absolute_url())
 
@@ -183,10 +140,7 @@ def settings_profile(request: MemberRequest) -> HttpResponse:
 
 def _relations_page(request: MemberRequest, *, blocks: bool) -> HttpResponse:
     edges: QuerySet[Block] | QuerySet[Mute]
-    if blocks:
-        edges = Block.objects.filter(blocker=request.user).select_related("blocked")
-    else:
-        edges = Mute.objects.filter(muter=request.user).select_related("muted")
+    edges = user_selectors.blocks(request.user) if blocks else user_selectors.mutes(request.user)
     page = selectors.paginate(edges, max_id=max_id_param(request))
     people = [e.blocked if blocks else e.muted for e in page.items]
     return render(
