@@ -11,35 +11,16 @@ from django.urls import reverse
 from posts.forms import PostForm
 from posts.models import Post, Visibility
 from tests.factories import CommentFactory, FollowFactory, PostFactory, UserFactory
+from tests.pages import HTMX, html, next_max_id, post_ids, template_names
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HX-Request": "true"}
 HOME_TEMPLATE = "timelines/home.html"
-
-
-def template_names(response) -> list[str]:
-    return [t.name for t in response.templates]
-
-
-def html(response) -> str:
-    return response.content.decode()
-
-
-def post_ids(response) -> list[int]:
-    """Return the ids of the post cards on the page, in page order."""
-    return [int(pk) for pk in re.findall(r'<article class="post" id="post-(\d+)"', html(response))]
 
 
 def comment_ids(response) -> list[int]:
     """Return the ids of the comments on a post page, in page order."""
     return [int(pk) for pk in re.findall(r'class="comment" id="comment-(\d+)"', html(response))]
-
-
-def next_max_id(response) -> int | None:
-    """Return the cursor of the page's "Load more" link, if it has one."""
-    match = re.search(r'href="\?max_id=(\d+)"', html(response))
-    return int(match.group(1)) if match else None
 
 
 def post_url(name: str, post: Post) -> str:

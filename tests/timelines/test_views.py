@@ -13,38 +13,13 @@ from notifications.models import Notification
 from posts.models import Visibility
 from posts.services import post_bookmark, post_like, post_repost
 from tests.factories import FollowFactory, PostFactory, UserFactory
+from tests.pages import HTMX, empty_state, html, next_max_id, post_ids, template_names
 from users.models import CustomUser
 from users.services import follow_create
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HX-Request": "true"}
 TAG = "birdwatching"
-
-
-def html(response) -> str:
-    return response.content.decode()
-
-
-def template_names(response) -> list[str]:
-    return [t.name for t in response.templates if t.name]
-
-
-def post_ids(response) -> list[int]:
-    """Return the ids of the post cards on the page, in page order."""
-    return [int(pk) for pk in re.findall(r'<article class="post" id="post-(\d+)"', html(response))]
-
-
-def next_max_id(response) -> int | None:
-    """Return the cursor of the page's "Load more" link, if it has one."""
-    match = re.search(r'href="\?max_id=(\d+)"', html(response))
-    return int(match.group(1)) if match else None
-
-
-def empty_state(response) -> str | None:
-    """Return the text of the page's empty-state paragraph, if it shows one."""
-    match = re.search(r'<p class="empty"[^>]*>(.*?)</p>', html(response), re.DOTALL)
-    return match.group(1).strip() if match else None
 
 
 def badge(response) -> int | None:

@@ -16,6 +16,7 @@ from PIL import Image
 from posts.models import Bookmark, Like, Post, Visibility
 from posts.services import post_like, post_repost
 from tests.factories import CommentFactory, FollowFactory, PostFactory, UserFactory
+from tests.pages import HTMX, empty_state, html, post_ids, template_names
 from users.models import Block, CustomUser, Follow, Mute
 from users.services import (
     block_create,
@@ -26,22 +27,9 @@ from users.services import (
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HX-Request": "true"}
 USER_ACTIONS = ["follow", "unfollow", "block", "unblock", "mute", "unmute"]
 POST_ACTIONS = ["like", "unlike", "repost", "unrepost", "bookmark", "unbookmark"]
 OFF_SITE = ["https://evil.example/", "//evil.example/x", "/\\evil.example/", "javascript:alert(1)"]
-
-
-def html(response) -> str:
-    return response.content.decode()
-
-
-def template_names(response) -> list[str]:
-    return [t.name for t in response.templates if t.name]
-
-
-def post_ids(response) -> list[int]:
-    return [int(pk) for pk in re.findall(r'<article class="post" id="post-(\d+)"', html(response))]
 
 
 def person_names(response) -> list[str]:
@@ -49,11 +37,6 @@ def person_names(response) -> list[str]:
     return re.findall(
         r'<article class="person">.*?<span class="muted">@(\w+)</span>', html(response), re.S
     )
-
-
-def empty_state(response) -> str | None:
-    match = re.search(r'<p class="empty"[^>]*>(.*?)</p>', html(response), re.DOTALL)
-    return match.group(1).strip() if match else None
 
 
 def followers_count(response) -> int:
