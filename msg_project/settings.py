@@ -94,9 +94,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA busy_timeout=20000;"
         ),
     }
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Keep connections between requests (SQLite too: it saves re-running the PRAGMAs).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -147,6 +147,9 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[msg] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https://") else "http"
 ACCOUNT_USERNAME_MIN_LENGTH = 2
+# Behind N reverse proxies, the client's address is the Nth from the right in X-Forwarded-For;
+# without this every visitor would share the proxy's address and its per-IP rate limits.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "login": "30/m/ip",
@@ -203,6 +206,7 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Serve uploads from Django itself (fine for small servers; off when a proxy or S3 serves them).
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 # Uploads go to S3-compatible object storage (django-storages) when a bucket is named.
+MEDIA_ORIGIN = ""
 if env.str("S3_BUCKET", default=""):
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -217,6 +221,12 @@ if env.str("S3_BUCKET", default=""):
             "file_overwrite": False,
         },
     }
+    # Images then come from the bucket's host; the Content-Security-Policy must allow it.
+    MEDIA_ORIGIN = env.str("S3_MEDIA_ORIGIN", default="") or (
+        f"https://{env.str('S3_CUSTOM_DOMAIN')}"
+        if env.str("S3_CUSTOM_DOMAIN", default="")
+        else env.str("S3_ENDPOINT_URL", default="")
+    )
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -225,13 +235,14 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # msg itself
 MSG_MAX_POST_LENGTH = env.int("MSG_MAX_POST_LENGTH", default=500)
 MSG_PAGE_SIZE = env.int("MSG_PAGE_SIZE", default=20)
+MSG_COMMENTS_PAGE_SIZE = env.int("MSG_COMMENTS_PAGE_SIZE", default=50)
 
 # Security. Content-Security-Policy: no inline scripts or styles, nothing from other origins.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],

@@ -1,5 +1,6 @@
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from msg_project.http import MemberRequest, redirect_back
 from posts import services
 from posts.forms import ComposeForm, PostForm
-from posts.models import Like, Post
+from posts.models import Post
 from timelines import selectors
 
 
@@ -60,11 +61,11 @@ def post_detail(request: MemberRequest, username: str, pk: int) -> HttpResponse:
                 form.add_error(None, "You cannot comment on this post.")
             else:
                 if request.htmx:
-                    thread = selectors.comments(request.user, post)
+                    visible = selectors.comments(request.user, post)
                     context = {
                         "post": post,
-                        "comment": thread.get(pk=comment.pk),
-                        "comment_count": thread.count(),
+                        "comment": visible.get(pk=comment.pk),
+                        "comment_count": visible.count(),
                         "form": PostForm(label="Your comment"),
                     }
                     return render(request, "posts/detail.html#comment-added", context)
@@ -73,12 +74,20 @@ def post_detail(request: MemberRequest, username: str, pk: int) -> HttpResponse:
         status = 400
         if request.htmx:
             return render(request, "posts/detail.html#comment-form", {"post": post, "form": form})
+    after = request.GET.get("after", "")
+    thread = selectors.paginate_oldest_first(
+        selectors.comments(request.user, post),
+        after=int(after) if after.isascii() and after.isdigit() else None,
+        size=settings.MSG_COMMENTS_PAGE_SIZE,
+    )
+    if request.htmx and request.method == "GET" and after:
+        return render(request, "posts/detail.html#comment-page", {"post": post, "thread": thread})
     context = {
         "post": post,
-        "comments": selectors.comments(request.user, post),
+        "thread": thread,
         "form": form,
-        "likers": Like.objects.filter(post=post).select_related("user").order_by("-id")[:20],
-        "reposters": Post.objects.filter(repost_of=post).select_related("author")[:20],
+        "likers": selectors.likers(post)[:20],
+        "reposters": selectors.reposters(post)[:20],
         "can_delete": services.post_can_delete(user=request.user, post=post),
     }
     return render(request, "posts/detail.html", context, status=status)

@@ -45,6 +45,24 @@ def paginate(qs: QuerySet, *, max_id: int | None, size: int | None = None, key: 
     return Page(items=items, next_max_id=getattr(items[-1], key) if has_more else None)
 
 
+@dataclass(frozen=True)
+class ThreadPage:
+    """One page of an oldest-first list (comments), with the cursor for the next one."""
+
+    items: list
+    next_after: int | None
+
+
+def paginate_oldest_first(qs: QuerySet, *, after: int | None, size: int) -> ThreadPage:
+    """Return the page of qs just after the id `after`, oldest first (a cursor, never OFFSET)."""
+    if after is not None:
+        qs = qs.filter(id__gt=after)
+    items = list(qs.order_by("id")[: size + 1])
+    has_more = len(items) > size
+    items = items[:size]
+    return ThreadPage(items=items, next_after=items[-1].pk if has_more else None)
+
+
 def cards(qs: QuerySet[Post], viewer: CustomUser) -> QuerySet[Post]:
     """Add everything a post card shows. For a repost, counts and marks are the original's."""
     images = Prefetch("images", queryset=PostImage.objects.order_by("position", "id"))
@@ -133,6 +151,16 @@ def comments(viewer: CustomUser, post: Post) -> QuerySet[Post]:
     """Comments on post that viewer may see, oldest first."""
     qs = visible_to(viewer, include_mutes=False).filter(in_reply_to=post)
     return cards(qs, viewer).order_by("id")
+
+
+def likers(post: Post) -> QuerySet[Like]:
+    """Likes of post with their users, newest first (the "Liked by" list)."""
+    return Like.objects.filter(post=post).select_related("user").order_by("-id")
+
+
+def reposters(post: Post) -> QuerySet[Post]:
+    """Reposts of post with their authors, newest first (the "Reposted by" list)."""
+    return Post.objects.filter(repost_of=post).select_related("author").order_by("-id")
 
 
 def search_posts(viewer: CustomUser, text: str, *, limit: int = 20) -> QuerySet[Post]:

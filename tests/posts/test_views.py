@@ -563,3 +563,32 @@ def test_max_id_past_the_oldest_post_shows_no_posts(member_client, user):
     assert response.status_code == 200
     assert post_ids(response) == []
     assert 'class="empty"' not in html(response)
+
+
+def test_comments_are_paginated_oldest_first_with_a_cursor(member_client, settings):
+    """A long thread shows a page of comments and a link to the next, oldest first."""
+    settings.MSG_COMMENTS_PAGE_SIZE = 2
+    post = PostFactory()
+    comments = [CommentFactory(in_reply_to=post) for _ in range(5)]
+    first = member_client.get(post.get_absolute_url())
+    assert comment_ids(first) == [c.pk for c in comments[:2]]
+    cursor = re.search(r'href="\?after=(\d+)#comments"', html(first))
+    assert cursor is not None
+    second = member_client.get(post.get_absolute_url(), {"after": cursor.group(1)})
+    assert comment_ids(second) == [c.pk for c in comments[2:4]]
+    last_cursor = re.search(r'href="\?after=(\d+)#comments"', html(second))
+    assert last_cursor is not None
+    last = member_client.get(post.get_absolute_url(), {"after": last_cursor.group(1)})
+    assert comment_ids(last) == [comments[4].pk]
+    assert "Show more comments" not in html(last)
+
+
+def test_more_comments_with_htmx_returns_only_the_next_comments(member_client, settings):
+    """htmx "Show more comments" gets the next comments without the page around them."""
+    settings.MSG_COMMENTS_PAGE_SIZE = 1
+    post = PostFactory()
+    first, second = CommentFactory(in_reply_to=post), CommentFactory(in_reply_to=post)
+    response = member_client.get(post.get_absolute_url(), {"after": first.pk}, headers=HTMX)
+    assert comment_ids(response) == [second.pk]
+    assert "<html" not in html(response)
+    assert 'id="comment-form"' not in html(response)

@@ -114,3 +114,30 @@ def test_no_redis_url_keeps_a_local_cache():
     """Without REDIS_URL, the cache is not Redis."""
     values = settings_values(["CACHES"], REDIS_URL="")
     assert "redis" not in values["CACHES"]["default"]["BACKEND"].lower()
+
+
+def test_s3_bucket_switches_uploads_to_object_storage_and_allows_its_images():
+    """S3_BUCKET stores uploads with django-storages, and the CSP lets the bucket's images load."""
+    values = settings_values(
+        ["STORAGES", "SECURE_CSP"],
+        S3_BUCKET="msg-media",
+        S3_CUSTOM_DOMAIN="media.msg.example.com",
+    )
+    assert values["STORAGES"]["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert values["STORAGES"]["default"]["OPTIONS"]["bucket_name"] == "msg-media"
+    assert "https://media.msg.example.com" in values["SECURE_CSP"]["img-src"]
+
+
+def test_without_s3_uploads_stay_on_disk_and_images_are_same_origin():
+    """Without S3_BUCKET, uploads use the file system and the CSP allows only this site's images."""
+    values = settings_values(["STORAGES", "SECURE_CSP"])
+    assert values["STORAGES"]["default"]["BACKEND"].endswith("FileSystemStorage")
+    assert all(source in ("'self'", "data:") for source in values["SECURE_CSP"]["img-src"])
+
+
+def test_trusted_proxy_count_reaches_allauth():
+    """TRUSTED_PROXY_COUNT tells allauth how many proxies to skip for the client's IP."""
+    assert settings_values(["ALLAUTH_TRUSTED_PROXY_COUNT"], TRUSTED_PROXY_COUNT="1") == {
+        "ALLAUTH_TRUSTED_PROXY_COUNT": 1
+    }
+    assert settings_values(["ALLAUTH_TRUSTED_PROXY_COUNT"])["ALLAUTH_TRUSTED_PROXY_COUNT"] == 0
