@@ -1,4 +1,4 @@
-"""Benchmark msg: seed a throwaway database, serve it with gunicorn, measure four pages.
+"""Benchmark msg: seed a throwaway database, serve it with gunicorn, measure the main pages.
 
     .venv/bin/python bench/run.py                 # SQLite in a temp dir, 2 to 2½ minutes
     BENCH_DATABASE_URL=postgres://u:p@127.0.0.1:5432/msg_bench .venv/bin/python bench/run.py
@@ -373,6 +373,10 @@ def bench_database(name: str, database_url: str | None, args: argparse.Namespace
                 Page("home", "/", member),
                 Page("profile", f"/@{profile['username']}/", member),
                 Page("post", f"/@{detail['username']}/{detail['pk']}/", member),
+                Page("explore", "/explore/", member),
+                Page("tag", "/tags/django/", member),
+                Page("search", "/search/?q=django", member),
+                Page("notifications", "/notifications/", member),
                 Page("healthz", "/healthz", '"ok"', logged_in=False),
             ]
             for page in pages:
