@@ -4,6 +4,7 @@
 kept and mentions, tags and URLs linked. nh3 runs last as defence in depth.
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -84,6 +85,7 @@ def _link(match: re.Match[str]) -> str:
     return f'<a href="{escape(href)}" class="hashtag">#{escape(name)}</a>'
 
 
+@functools.lru_cache(maxsize=4096)
 def render_body(text: str) -> SafeString:
     """Return text as HTML: escaped, with links for URLs, mentions and tags, and <br> breaks."""
     # A lone \r is a line break too (the HTML parser in nh3 would turn it into a bare \n).
