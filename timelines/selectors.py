@@ -70,7 +70,9 @@ def cards(qs: QuerySet[Post], viewer: CustomUser) -> QuerySet[Post]:
         "repost_of__images", queryset=PostImage.objects.order_by("position", "id")
     )
     return (
-        qs.select_related("author", "repost_of__author")
+        qs.select_related(
+            "author", "repost_of__author", "in_reply_to__author", "repost_of__in_reply_to__author"
+        )
         .prefetch_related(images, original_images)
         .annotate(target_id=Coalesce(F("repost_of_id"), F("id")))
         .annotate(

@@ -577,3 +577,26 @@ def test_an_edit_without_a_file_keeps_the_avatar(member_client, user):
     user.refresh_from_db()
     assert (user.display_name, user.bio, user.avatar.name) == ("Renamed", "Still me", avatar)
     assert user.avatar.storage.exists(avatar)
+
+
+def test_posts_and_comments_tab_says_what_a_comment_replies_to(client):
+    """On the "Posts and comments" tab a comment names the author it replies to, with a link."""
+    reader = UserFactory()
+    original = PostFactory()
+    comment = CommentFactory(in_reply_to=original)
+    client.force_login(reader)
+    response = client.get(reverse("profile", args=[comment.author.username]), {"tab": "all"})
+    page = html(response)
+    assert (
+        f'Replying to <a href="{original.get_absolute_url()}">@{original.author.username}</a>'
+        in page
+    )
+
+
+def test_comments_under_a_post_do_not_repeat_what_they_reply_to(client):
+    """In the thread itself, comments do not each say "Replying to"."""
+    reader = UserFactory()
+    comment = CommentFactory()
+    client.force_login(reader)
+    response = client.get(comment.in_reply_to.get_absolute_url())
+    assert "Replying to" not in html(response)
