@@ -1,5 +1,6 @@
 """Check, clean and resize uploaded images with Pillow (avatars and post images)."""
 
+import warnings
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -10,7 +11,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 # Refuse decompression bombs well before they eat memory.
-Image.MAX_IMAGE_PIXELS = 40_000_000
+MAX_PIXELS = 40_000_000
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,15 @@ def open_upload(upload: UploadedFile, *, max_bytes: int, what: str = "image") ->
         )
     try:
         upload.seek(0)
-        probe = Image.open(upload)
+        with warnings.catch_warnings():
+            # Pillow warns of large images on open; the size check below refuses them itself.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            probe = Image.open(upload)
+        if probe.width * probe.height > MAX_PIXELS:
+            raise ValidationError(
+                f"That {what} is {probe.width} x {probe.height} pixels; the limit is "
+                f"{MAX_PIXELS // 1_000_000} million pixels."
+            )
         probe.verify()
         upload.seek(0)
         image = Image.open(upload)

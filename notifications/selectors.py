@@ -1,6 +1,6 @@
 """Reads for notifications, shared by the page, the nav badge and the API."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from notifications.models import Notification
 from users.models import CustomUser
@@ -8,8 +8,13 @@ from users.relations import hidden_author_ids
 
 
 def for_user(user: CustomUser) -> QuerySet[Notification]:
-    """user's notifications, newest first, without those from blocked or muted accounts."""
-    qs = Notification.objects.filter(recipient=user)
+    """user's notifications, newest first: none from blocked or muted accounts, and none about a
+    post user may no longer see (a followers-only post after an unfollow, say)."""
+    from timelines.selectors import visible_to
+
+    qs = Notification.objects.filter(recipient=user).filter(
+        Q(post__isnull=True) | Q(post__in=visible_to(user, include_mutes=False))
+    )
     for hidden in hidden_author_ids(user):
         qs = qs.exclude(actor__in=hidden)
     return qs.select_related("actor", "post__author")

@@ -46,6 +46,11 @@ class Post(models.Model):
     visibility = models.CharField(
         _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
     )
+    # Whose followers may see a followers-only post: its author, or for a reply in a
+    # followers-only thread, the author of the thread's first post.
+    audience = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     tags = models.ManyToManyField(Tag, through="PostTag", related_name="posts", blank=True)

@@ -10,7 +10,8 @@ from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import FloatField, QuerySet
+from django.db.models.expressions import RawSQL
 
 from posts.models import Post
 
@@ -57,20 +58,17 @@ def search_posts(qs: QuerySet[Post], text: str, *, limit: int) -> QuerySet[Post]
     if not _WORD.search(text):
         return qs.none()
     if is_sqlite():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
-                f"ORDER BY bm25({FTS_TABLE}) LIMIT %s",
-                [_fts5_query(text), limit * 5],
-            )
-            ranked = [row[0] for row in cursor.fetchall()]
-        if not ranked:
-            return qs.none()
-        order = Case(
-            *[When(pk=pk, then=Value(i)) for i, pk in enumerate(ranked)],
-            output_field=IntegerField(),
+        # Match and rank inside the one query, after the reader's visibility filters, so posts
+        # the reader may not see can never crowd out those they may.
+        match = _fts5_query(text)
+        matching = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
+        bm25 = RawSQL(
+            f"SELECT bm25({FTS_TABLE}) FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s AND rowid = posts_post.id",
+            [match],
+            output_field=FloatField(),
         )
-        return qs.filter(pk__in=ranked).annotate(rank=order).order_by("rank", "-id")[:limit]
+        return qs.filter(pk__in=matching).annotate(rank=bm25).order_by("rank", "-id")[:limit]
     vector = SearchVector("body", config=PG_CONFIG)
     # "plain": every word required and no operators (-, or, quotes), exactly like FTS5 above.
     query = SearchQuery(text, config=PG_CONFIG, search_type="plain")

@@ -57,7 +57,8 @@ def post_is_visible_to(*, post: Post, user: CustomUser) -> bool:
     if is_blocked_either_way(user, post.author):
         return False
     if post.visibility == Visibility.FOLLOWERS:
-        return is_following(user, post.author)
+        audience = post.audience or post.author
+        return audience.pk == user.pk or is_following(user, audience)
     return True
 
 
@@ -143,14 +144,17 @@ def post_create(
             in_reply_to = in_reply_to.repost_of
             assert in_reply_to is not None
         _require_visible(in_reply_to, author)
-        # A reply is never more visible than what it replies to.
-        if in_reply_to.visibility == Visibility.FOLLOWERS:
-            visibility = Visibility.FOLLOWERS
+    audience = author
+    if in_reply_to is not None and in_reply_to.visibility == Visibility.FOLLOWERS:
+        # A reply is never more visible than what it replies to: it goes to the same audience.
+        visibility = Visibility.FOLLOWERS
+        audience = in_reply_to.audience or in_reply_to.author
     post = Post(
         author=author,
         body=post_body_clean(body),
         in_reply_to=in_reply_to,
         visibility=visibility,
+        audience=audience,
     )
     post.full_clean()
     prepared = _prepare_images(images)
@@ -197,10 +201,10 @@ def post_edit(*, user: CustomUser, post: Post, body: str) -> Post:
     return post
 
 
-def _thread_ids(post: Post) -> list[int]:
-    """Ids of post and everything deleted with it: comments (at any depth) and reposts."""
-    ids = [post.pk]
-    frontier = [post.pk]
+def _thread_ids(*roots: int) -> list[int]:
+    """Ids of the roots and everything deleted with them: comments (at any depth), reposts."""
+    ids = list(roots)
+    frontier = list(roots)
     while frontier:
         frontier = list(
             Post.objects.filter(Q(in_reply_to__in=frontier) | Q(repost_of__in=frontier))
@@ -216,22 +220,37 @@ def post_delete(*, user: CustomUser, post: Post) -> int:
     """Delete a post with its comments and reposts; return how many posts were removed."""
     if not post_can_delete(user=user, post=post):
         raise PermissionDenied("You cannot delete this.")
-    ids = _thread_ids(post)
+    ids = _thread_ids(post.pk)
+    _forget_after_commit(ids)
+    _, by_model = post.delete()
+    return by_model.get(Post._meta.label, 0)
+
+
+def _forget_after_commit(ids: list[int]) -> None:
+    """For posts about to be deleted: drop their search rows, and their image files once the
+    deletion is committed (a rollback keeps both)."""
     files = [
         (f.storage, f.name)
         for image in PostImage.objects.filter(post_id__in=ids)
         for f in (image.image, image.thumbnail)
         if f.name
     ]
-    _, by_model = post.delete()
     search.unindex_posts(ids)
 
     def delete_files() -> None:
         for storage, name in files:
-            if name:
-                storage.delete(name)
+            storage.delete(name)
 
     transaction.on_commit(delete_files)
+
+
+@transaction.atomic
+def posts_delete_by_author(*, author: CustomUser) -> int:
+    """Delete every post, comment and repost by author, with what hangs off them (for account
+    deletion); return how many posts were removed."""
+    ids = _thread_ids(*Post.objects.filter(author=author).values_list("pk", flat=True))
+    _forget_after_commit(ids)
+    _, by_model = Post.objects.filter(pk__in=ids).delete()
     return by_model.get(Post._meta.label, 0)
 
 
@@ -273,7 +292,7 @@ def post_repost(*, user: CustomUser, post: Post) -> Post:
         return existing
     try:
         with transaction.atomic():
-            repost = Post.objects.create(author=user, repost_of=post, body="")
+            repost = Post.objects.create(author=user, repost_of=post, body="", audience=user)
     except IntegrityError:
         return Post.objects.get(author=user, repost_of=post)
     notification_create(recipient=post.author, actor=user, kind=Kind.REPOST, post=post)

@@ -86,8 +86,8 @@ def post_detail(request: MemberRequest, username: str, pk: int) -> HttpResponse:
         "post": post,
         "thread": thread,
         "form": form,
-        "likers": selectors.likers(post)[:20],
-        "reposters": selectors.reposters(post)[:20],
+        "likers": selectors.likers(request.user, post)[:20],
+        "reposters": selectors.reposters(request.user, post)[:20],
         "can_delete": services.post_can_delete(user=request.user, post=post),
     }
     return render(request, "posts/detail.html", context, status=status)
@@ -150,6 +150,8 @@ def post_action(request: MemberRequest, username: str, pk: int, action: str) -> 
         if not request.htmx:
             messages.success(request, done)
     if request.htmx:
-        card = selectors.cards(Post.objects.filter(pk=post.pk), request.user).get()
+        # The card shows the original; the repost itself may just have been deleted.
+        original = post.repost_of_id or post.pk
+        card = selectors.cards(Post.objects.filter(pk=original), request.user).get()
         return render(request, "posts/_card.html#actions", {"post": card})
     return redirect_back(request, post.get_absolute_url())

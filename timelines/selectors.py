@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce
 
 from msg_project.queries import subquery_count
 from posts.models import Bookmark, Like, Post, PostImage, Tag, Visibility
+from posts.text import normalize_tag
 from users.models import CustomUser
 from users.relations import followee_ids, hidden_author_ids
 
@@ -94,7 +95,10 @@ def visible_to(viewer: CustomUser, *, include_mutes: bool = True) -> QuerySet[Po
     """Posts viewer may see: public or their own or followers-only from people they follow,
     never from (or reposting) accounts blocked either way, nor muted ones when asked."""
     qs = Post.objects.filter(
-        Q(visibility=Visibility.PUBLIC) | Q(author=viewer) | Q(author__in=followee_ids(viewer))
+        Q(visibility=Visibility.PUBLIC)
+        | Q(author=viewer)
+        | Q(audience=viewer)
+        | Q(audience__in=followee_ids(viewer))
     )
     for hidden in hidden_author_ids(viewer, include_mutes=include_mutes):
         qs = qs.exclude(author__in=hidden).exclude(repost_of__author__in=hidden)
@@ -155,14 +159,20 @@ def comments(viewer: CustomUser, post: Post) -> QuerySet[Post]:
     return cards(qs, viewer).order_by("id")
 
 
-def likers(post: Post) -> QuerySet[Like]:
-    """Likes of post with their users, newest first (the "Liked by" list)."""
-    return Like.objects.filter(post=post).select_related("user").order_by("-id")
+def likers(viewer: CustomUser, post: Post) -> QuerySet[Like]:
+    """Likes of post with their users, newest first, without accounts blocked either way."""
+    qs = Like.objects.filter(post=post).select_related("user").order_by("-id")
+    for hidden in hidden_author_ids(viewer, include_mutes=False):
+        qs = qs.exclude(user__in=hidden)
+    return qs
 
 
-def reposters(post: Post) -> QuerySet[Post]:
-    """Reposts of post with their authors, newest first (the "Reposted by" list)."""
-    return Post.objects.filter(repost_of=post).select_related("author").order_by("-id")
+def reposters(viewer: CustomUser, post: Post) -> QuerySet[Post]:
+    """Reposts of post with their authors, newest first, without accounts blocked either way."""
+    qs = Post.objects.filter(repost_of=post).select_related("author").order_by("-id")
+    for hidden in hidden_author_ids(viewer, include_mutes=False):
+        qs = qs.exclude(author__in=hidden)
+    return qs
 
 
 def search_posts(viewer: CustomUser, text: str, *, limit: int = 20) -> QuerySet[Post]:
@@ -171,6 +181,16 @@ def search_posts(viewer: CustomUser, text: str, *, limit: int = 20) -> QuerySet[
 
     return full_text(
         cards(visible_to(viewer).filter(repost_of__isnull=True), viewer), text, limit=limit
+    )
+
+
+def search_tags(viewer: CustomUser, text: str, *, limit: int = 10) -> QuerySet[Tag]:
+    """Hashtags starting with text that are on at least one post viewer may see."""
+    seen = visible_to(viewer, include_mutes=False).filter(tags=OuterRef("pk"))
+    return (
+        Tag.objects.filter(name__startswith=normalize_tag(text))
+        .filter(Exists(seen))
+        .order_by("name")[:limit]
     )
 
 

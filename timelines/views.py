@@ -1,12 +1,12 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from msg_project.http import HtmxRequest, MemberRequest, max_id_param
 from posts.forms import ComposeForm
-from posts.models import Tag
+from posts.models import Post, Tag
 from posts.text import normalize_tag
 from timelines import selectors
 from users.models import CustomUser
@@ -42,10 +42,10 @@ def explore(request: MemberRequest) -> HttpResponse:
 
 @require_GET
 def tag(request: MemberRequest, name: str) -> HttpResponse:
-    tag = get_object_or_404(Tag, name=normalize_tag(name))
-    return render_timeline(
-        request, "timelines/tag.html", selectors.tag(request.user, tag), {"tag": tag}
-    )
+    # An unknown tag and a tag used only on posts the reader cannot see look the same.
+    tag = Tag.objects.filter(name=normalize_tag(name)).first() or Tag(name=normalize_tag(name))
+    qs = selectors.tag(request.user, tag) if tag.pk else Post.objects.none()
+    return render_timeline(request, "timelines/tag.html", qs, {"tag": tag})
 
 
 @require_GET
@@ -68,8 +68,6 @@ def search(request: MemberRequest) -> HttpResponse:
         term = q.lstrip("@#")
         if term:
             context["people"] = list(selectors.search_people(request.user, term, limit=10))
-            context["tags"] = list(
-                Tag.objects.filter(name__startswith=normalize_tag(term)).order_by("name")[:10]
-            )
+            context["tags"] = list(selectors.search_tags(request.user, term, limit=10))
         context["posts"] = list(selectors.search_posts(request.user, q, limit=20))
     return render(request, "timelines/search.html", context)

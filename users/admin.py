@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 
 from users.forms import CustomUserChangeForm, CustomUserCreationForm
 from users.models import CustomUser
-from users.services import email_address_mark_verified
+from users.services import email_address_mark_verified, user_delete
 
 
 class CustomUserAdmin(UserAdmin):
@@ -29,6 +29,13 @@ class CustomUserAdmin(UserAdmin):
             # The operator vouches for the address, so mandatory verification does not lock
             # the new user out.
             email_address_mark_verified(user=obj)
+
+    def delete_model(self, request, obj) -> None:
+        user_delete(user=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for user in queryset:
+            user_delete(user=user)
 
 
 admin.site.register(CustomUser, CustomUserAdmin)

@@ -9,6 +9,7 @@ from django.db.models import Q
 from msg_project import images
 from notifications.models import Kind, Notification
 from notifications.services import notification_create, notification_delete
+from posts.services import posts_delete_by_author
 from users.models import Block, CustomUser, Follow, Mute
 from users.relations import is_blocked_either_way
 
@@ -151,3 +152,15 @@ def profile_update(
         storage = user.avatar.storage
         transaction.on_commit(lambda: storage.delete(old_avatar))
     return user
+
+
+@transaction.atomic
+def user_delete(*, user: CustomUser) -> None:
+    """Delete an account with everything it wrote, and the files and search rows that go
+    with it (a plain cascade would leave the image files served and the posts searchable)."""
+    posts_delete_by_author(author=user)
+    avatar = user.avatar.name if user.avatar else None
+    storage = user.avatar.storage
+    user.delete()
+    if avatar:
+        transaction.on_commit(lambda: storage.delete(avatar))

@@ -3,7 +3,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -14,6 +14,7 @@ from users import selectors as user_selectors
 from users import services
 from users.forms import ProfileForm
 from users.models import Block, CustomUser, Mute
+from users.relations import is_blocked_either_way
 
 
 def _get_user(username: str) -> CustomUser:
@@ -36,6 +37,8 @@ def profile(request: MemberRequest, username: str) -> HttpResponse:
 
 def _people_page(request: MemberRequest, username: str, *, followers: bool) -> HttpResponse:
     person = _get_user(username)
+    if person.pk != request.user.pk and is_blocked_either_way(request.user, person):
+        raise Http404("No such list.")
     edges = user_selectors.followers(person) if followers else user_selectors.following(person)
     page = selectors.paginate(edges, max_id=max_id_param(request))
     people = [e.follower if followers else e.followee for e in page.items]

@@ -9,6 +9,7 @@ from posts.models import Visibility
 from posts.services import (
     post_create,
     post_delete,
+    post_edit,
     post_like,
     post_repost,
     post_unlike,
@@ -267,3 +268,15 @@ def test_new_notifications_after_mark_read_are_unread(user, author, post):
     notifications_mark_read(user=author)
     follow_create(follower=user, followee=author)
     assert selectors.unread_count(author) == 1
+
+
+def test_notifications_about_a_post_the_reader_can_no_longer_see_are_hidden():
+    """After an unfollow, a mention in a followers-only post (even edited later) stays hidden."""
+    alice, bob = UserFactory(), UserFactory()
+    follow_create(follower=bob, followee=alice)
+    post = post_create(author=alice, body=f"hi @{bob.username}", visibility="followers")
+    assert selectors.for_user(bob).filter(post=post).exists()
+    follow_delete(follower=bob, followee=alice)
+    post_edit(user=alice, post=post, body=f"a secret plan @{bob.username}")
+    assert not selectors.for_user(bob).filter(post=post).exists()
+    assert selectors.unread_count(bob) == 0

@@ -252,3 +252,13 @@ def test_search_people_respects_the_limit(user):
     for name in names:
         UserFactory(username=name)
     assert [u.username for u in search_people(user, "zed", limit=3)] == names[:3]
+
+
+def test_matches_the_reader_cannot_see_never_crowd_out_those_they_can():
+    """Many hidden matches do not push the reader's only visible match out of the results."""
+    writer, reader = UserFactory(), UserFactory()
+    mine = post_create(author=reader, body="zebra " + "filler " * 60)  # long: ranks low
+    for n in range(60):
+        post_create(author=writer, body=f"zebra {n}", visibility=Visibility.FOLLOWERS)
+    found = [p.pk for p in search_posts(reader, "zebra", limit=5)]
+    assert found == [mine.pk]

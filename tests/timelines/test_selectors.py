@@ -399,3 +399,19 @@ def test_a_repost_card_shows_the_originals_counts_and_marks(user):
     assert card.repost_of == original
     assert (card.like_count, card.repost_count, card.comment_count) == (2, 2, 1)
     assert (card.liked, card.reposted, card.bookmarked) == (True, False, True)
+
+
+def test_reply_in_a_followers_only_thread_reaches_only_the_threads_audience():
+    """A reply to a followers-only post is seen by the post author's followers, not the
+    replier's: a follower of the replier who does not follow the author never sees it."""
+    alice, carol, dave = UserFactory(), UserFactory(), UserFactory()
+    follow_create(follower=carol, followee=alice)
+    follow_create(follower=dave, followee=carol)  # dave follows carol, not alice
+    post = post_create(author=alice, body="private #plans", visibility="followers")
+    reply = post_create(author=carol, body="the merger closes friday #plans", in_reply_to=post)
+    assert not selectors.profile(dave, carol, with_comments=True).filter(pk=reply.pk).exists()
+    assert reply.pk not in [p.pk for p in selectors.search_posts(dave, "merger")]
+    assert reply.pk in [p.pk for p in selectors.search_posts(carol, "merger")]
+    # ...while the author of the thread sees and may delete the reply, though she does not
+    # follow carol.
+    assert selectors.comments(alice, post).filter(pk=reply.pk).exists()

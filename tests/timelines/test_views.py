@@ -214,9 +214,15 @@ def test_tag_page_matches_the_tag_case_insensitively(member_client):
         assert post_ids(response) == [post.pk]
 
 
-def test_unknown_tag_is_404(member_client):
-    """A tag nobody used is a 404."""
-    assert member_client.get(reverse("tag", kwargs={"name": "neverused"})).status_code == 404
+def test_unknown_tag_looks_like_a_tag_on_hidden_posts_only(member_client, other_user):
+    """A tag nobody used and a tag used only on posts the reader cannot see answer alike,
+    so the tag page does not reveal hidden hashtags."""
+    PostFactory(author=other_user, body="secret #hiddentag", visibility=Visibility.FOLLOWERS)
+    unknown = member_client.get(reverse("tag", kwargs={"name": "neverused"}))
+    hidden = member_client.get(reverse("tag", kwargs={"name": "hiddentag"}))
+    assert unknown.status_code == hidden.status_code == 200
+    assert post_ids(unknown) == post_ids(hidden) == []
+    assert empty_state(unknown) == empty_state(hidden)
 
 
 def test_bookmarks_are_private_to_their_owner(client, user, other_user):
@@ -390,3 +396,12 @@ def test_notifications_ignore_a_malformed_max_id(member_client, user):
 def test_notifications_only_take_get(member_client):
     """Reading notifications is a GET; other methods are refused."""
     assert member_client.post(reverse("notifications")).status_code == 405
+
+
+def test_search_lists_only_hashtags_on_posts_the_reader_can_see(member_client, other_user):
+    """A hashtag used only on someone's followers-only post is not suggested to others."""
+    PostFactory(author=other_user, body="#secretproject launch", visibility=Visibility.FOLLOWERS)
+    PostFactory(author=other_user, body="#secretsanta is on")
+    page = html(member_client.get(reverse("search"), {"q": "#secret"}))
+    assert "#secretsanta" in page
+    assert "#secretproject" not in page

@@ -1,14 +1,20 @@
 """The user admin and createsuperuser: operators' users can log in without a verification mail."""
 
+import os
 from io import StringIO
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib import admin
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
+from posts.models import Post
+from posts.services import ImageUpload, post_create
 from tests.factories import PASSWORD, SuperUserFactory, UserFactory
+from tests.users.test_media import image_bytes, upload
+from timelines.selectors import search_posts
 from users.admin import CustomUserAdmin
 from users.forms import CustomUserChangeForm, CustomUserCreationForm
 from users.models import CustomUser
@@ -155,3 +161,32 @@ def test_member_cannot_open_the_user_admin(member_client):
     response = member_client.get(reverse(CHANGELIST))
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
+
+
+def test_deleting_a_user_in_the_admin_removes_their_posts_files_and_search_rows(
+    admin_client, django_capture_on_commit_callbacks
+):
+    """Account deletion in the admin goes through user_delete: the user's posts, comments on
+    them, their image files and their search rows all go."""
+    author, commenter = UserFactory(), UserFactory()
+    post = post_create(
+        author=author,
+        body="uniqueword",
+        images=[ImageUpload(file=upload(image_bytes("PNG"), "a.png"), alt_text="a picture")],
+    )
+    comment = post_create(author=commenter, body="a reply", in_reply_to=post)
+    stored = post.images.get()
+    paths = [stored.image.path, stored.thumbnail.path]
+    assert all(os.path.exists(p) for p in paths)
+    url = reverse("admin:users_customuser_delete", args=[author.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, {"post": "yes"})
+    assert response.status_code == 302
+    assert not CustomUser.objects.filter(pk=author.pk).exists()
+    assert not Post.objects.filter(pk__in=[post.pk, comment.pk]).exists()
+    assert not any(os.path.exists(p) for p in paths)
+    assert list(search_posts(commenter, "uniqueword")) == []
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM post_search WHERE rowid = %s", [post.pk])
+            assert cursor.fetchone()[0] == 0

@@ -12,8 +12,10 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from msg_project.images import MAX_PIXELS
 from posts.models import Post, PostImage
 from posts.services import ImageUpload, post_create
+from tests.factories import UserFactory
 from users.models import CustomUser
 from users.services import profile_update
 
@@ -249,3 +251,16 @@ def test_a_post_with_a_bad_second_image_saves_nothing(user):
     with pytest.raises(ValidationError):
         post_create(author=user, body="mixed", images=[image_upload(), fake])
     _no_post_and_no_files()
+
+
+def test_a_small_file_that_decodes_to_a_huge_image_is_refused():
+    """A decompression bomb (few bytes, tens of millions of pixels) is refused before decoding."""
+    side = int(MAX_PIXELS**0.5) + 100
+    out = BytesIO()
+    Image.new("1", (side, side)).save(out, "PNG")  # 1-bit, compresses to a few KB
+    upload = SimpleUploadedFile("bomb.png", out.getvalue(), content_type="image/png")
+    assert upload.size < 1_000_000
+    user = UserFactory()
+    with pytest.raises(ValidationError) as error:
+        profile_update(user=user, display_name="", bio="", avatar=upload)
+    assert "million pixels" in str(error.value)

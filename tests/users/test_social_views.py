@@ -600,3 +600,46 @@ def test_comments_under_a_post_do_not_repeat_what_they_reply_to(client):
     client.force_login(reader)
     response = client.get(comment.in_reply_to.get_absolute_url())
     assert "Replying to" not in html(response)
+
+
+def test_a_blocked_reader_sees_neither_the_blockers_bio_nor_their_lists(client):
+    """Blocked by alice, bob gets no bio on her profile and 404 for her follower lists."""
+    alice, bob, fred = UserFactory(), UserFactory(), UserFactory()
+    profile_update(user=alice, display_name="Alice", bio="my bio is for friends")
+    follow_create(follower=fred, followee=alice)
+    block_create(blocker=alice, blocked=bob)
+    client.force_login(bob)
+    assert "my bio is for friends" not in html(
+        client.get(reverse("profile", args=[alice.username]))
+    )
+    assert client.get(reverse("followers", args=[alice.username])).status_code == 404
+    assert client.get(reverse("following", args=[alice.username])).status_code == 404
+
+
+def test_liked_by_leaves_out_accounts_blocked_either_way(client):
+    """The "Liked by" list shows neither someone the reader blocked nor someone who blocked them."""
+    author, blocked, blocker, friend, reader = (UserFactory() for _ in range(5))
+    post = PostFactory(author=author)
+    for liker in (blocked, blocker, friend):
+        post_like(user=liker, post=post)
+    block_create(blocker=reader, blocked=blocked)
+    block_create(blocker=blocker, blocked=reader)
+    client.force_login(reader)
+    page = html(client.get(post.get_absolute_url()))
+    liked_by = page[page.index("Liked by") :]
+    assert f"@{friend.username}" in liked_by
+    assert f"@{blocked.username}" not in liked_by
+    assert f"@{blocker.username}" not in liked_by
+
+
+def test_htmx_unrepost_at_the_reposts_own_address_updates_the_card(client):
+    """Undoing a repost through the repost's own URL answers with the original's card."""
+    author, reposter = UserFactory(), UserFactory()
+    post = PostFactory(author=author)
+    repost = post_repost(user=reposter, post=post)
+    client.force_login(reposter)
+    url = reverse("post_action", args=[reposter.username, repost.pk, "unrepost"])
+    response = client.post(url, headers=HTMX)
+    assert response.status_code == 200
+    assert 'aria-pressed="false"' in html(response)
+    assert not Post.objects.filter(pk=repost.pk).exists()
