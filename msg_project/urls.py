@@ -1,12 +1,27 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, register_converter
 
 from msg_project.views import healthz, media
 from notifications import views as notification_views
 from posts import views as post_views
 from timelines import views as timeline_views
 from users import views as user_views
+
+
+class UsernameConverter:
+    """What a username can be (users.models.username_validator): anything else is a 404."""
+
+    regex = "[A-Za-z0-9_]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(UsernameConverter, "username")
 
 POST_ACTIONS = "like|unlike|repost|unrepost|bookmark|unbookmark"
 USER_ACTIONS = "follow|unfollow|block|unblock|mute|unmute"
@@ -25,17 +40,17 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
-    path("@<str:username>/", user_views.profile, name="profile"),
-    path("@<str:username>/followers/", user_views.followers, name="followers"),
-    path("@<str:username>/following/", user_views.following, name="following"),
+    path("@<username:username>/", user_views.profile, name="profile"),
+    path("@<username:username>/followers/", user_views.followers, name="followers"),
+    path("@<username:username>/following/", user_views.following, name="following"),
     re_path(
         rf"^@(?P<username>[A-Za-z0-9_]+)/(?P<action>{USER_ACTIONS})/$",
         user_views.relationship_action,
         name="relationship_action",
     ),
-    path("@<str:username>/<int:pk>/", post_views.post_detail, name="post_detail"),
-    path("@<str:username>/<int:pk>/edit/", post_views.post_edit, name="post_edit"),
-    path("@<str:username>/<int:pk>/delete/", post_views.post_delete, name="post_delete"),
+    path("@<username:username>/<int:pk>/", post_views.post_detail, name="post_detail"),
+    path("@<username:username>/<int:pk>/edit/", post_views.post_edit, name="post_edit"),
+    path("@<username:username>/<int:pk>/delete/", post_views.post_delete, name="post_delete"),
     re_path(
         rf"^@(?P<username>[A-Za-z0-9_]+)/(?P<pk>[0-9]+)/(?P<action>{POST_ACTIONS})/$",
         post_views.post_action,

@@ -43,7 +43,8 @@ def explore(request: MemberRequest) -> HttpResponse:
 @require_GET
 def tag(request: MemberRequest, name: str) -> HttpResponse:
     # An unknown tag and a tag used only on posts the reader cannot see look the same.
-    tag = Tag.objects.filter(name=normalize_tag(name)).first() or Tag(name=normalize_tag(name))
+    name = normalize_tag(name.replace("\x00", ""))  # no database stores NUL in text
+    tag = Tag.objects.filter(name=name).first() or Tag(name=name)
     qs = selectors.tag(request.user, tag) if tag.pk else Post.objects.none()
     return render_timeline(request, "timelines/tag.html", qs, {"tag": tag})
 
@@ -62,7 +63,7 @@ def bookmarks(request: MemberRequest) -> HttpResponse:
 @require_GET
 def search(request: MemberRequest) -> HttpResponse:
     """People by name prefix, hashtags, and posts by full text, ranked."""
-    q = request.GET.get("q", "").strip()[:200]
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:200]
     context: dict = {"q": q, "people": [], "tags": [], "posts": []}
     if q:
         term = q.lstrip("@#")

@@ -405,3 +405,11 @@ def test_search_lists_only_hashtags_on_posts_the_reader_can_see(member_client, o
     page = html(member_client.get(reverse("search"), {"q": "#secret"}))
     assert "#secretsanta" in page
     assert "#secretproject" not in page
+
+
+@pytest.mark.parametrize(
+    "path", ["/search/?q=a%00b", "/tags/a%00b/", "/@a%00b/", "/@a%00b/1/", "/explore/?max_id=1%00"]
+)
+def test_a_nul_character_in_the_address_is_not_a_server_error(member_client, path):
+    """PostgreSQL cannot store NUL: such input gets a normal answer, never a 500."""
+    assert member_client.get(path).status_code in (200, 404)
