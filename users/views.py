@@ -56,43 +56,19 @@ def following(request: MemberRequest, username: str) -> HttpResponse:
     return _people_page(request, username, followers=False)
 
 
-def _follow(request: MemberRequest, other: CustomUser) -> str:
-    services.follow_create(follower=request.user, followee=other)
-    return f"You follow @{other.username} now."
-
-
-def _unfollow(request: MemberRequest, other: CustomUser) -> str:
-    services.follow_delete(follower=request.user, followee=other)
-    return f"You no longer follow @{other.username}."
-
-
-def _block(request: MemberRequest, other: CustomUser) -> str:
-    services.block_create(blocker=request.user, blocked=other)
-    return f"You blocked @{other.username}. Neither of you sees the other's posts."
-
-
-def _unblock(request: MemberRequest, other: CustomUser) -> str:
-    services.block_delete(blocker=request.user, blocked=other)
-    return f"You unblocked @{other.username}."
-
-
-def _mute(request: MemberRequest, other: CustomUser) -> str:
-    services.mute_create(muter=request.user, muted=other)
-    return f"You muted @{other.username}. They are not told."
-
-
-def _unmute(request: MemberRequest, other: CustomUser) -> str:
-    services.mute_delete(muter=request.user, muted=other)
-    return f"You unmuted @{other.username}."
-
-
-ACTIONS: dict[str, Callable[[MemberRequest, CustomUser], str]] = {
-    "follow": _follow,
-    "unfollow": _unfollow,
-    "block": _block,
-    "unblock": _unblock,
-    "mute": _mute,
-    "unmute": _unmute,
+# action: (service, the acting user's keyword, the other user's keyword, what to tell them)
+ACTIONS: dict[str, tuple[Callable[..., object], str, str, str]] = {
+    "follow": (services.follow_create, "follower", "followee", "You follow @{} now."),
+    "unfollow": (services.follow_delete, "follower", "followee", "You no longer follow @{}."),
+    "block": (
+        services.block_create,
+        "blocker",
+        "blocked",
+        "You blocked @{}. Neither of you sees the other's posts.",
+    ),
+    "unblock": (services.block_delete, "blocker", "blocked", "You unblocked @{}."),
+    "mute": (services.mute_create, "muter", "muted", "You muted @{}. They are not told."),
+    "unmute": (services.mute_delete, "muter", "muted", "You unmuted @{}."),
 }
 
 
@@ -100,8 +76,9 @@ ACTIONS: dict[str, Callable[[MemberRequest, CustomUser], str]] = {
 def relationship_action(request: MemberRequest, username: str, action: str) -> HttpResponse:
     """Follow, block or mute (or undo): a one-click POST, updated in place with htmx."""
     other = _get_user(username)
+    service, me, them, done = ACTIONS[action]
     try:
-        done = ACTIONS[action](request, other)
+        service(**{me: request.user, them: other})
     except (PermissionDenied, ValidationError) as error:
         message = " ".join(getattr(error, "messages", [str(error)]))
         if request.htmx:
@@ -109,7 +86,7 @@ def relationship_action(request: MemberRequest, username: str, action: str) -> H
         messages.error(request, message)
     else:
         if not request.htmx:
-            messages.success(request, done)
+            messages.success(request, done.format(other.username))
     if request.htmx:
         context = {"profile": other, **user_selectors.profile_header(request.user, other)}
         return render(request, "users/profile.html#relationship", context)
