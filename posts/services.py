@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from msg_project import images
@@ -272,12 +272,19 @@ def post_like(*, user: CustomUser, post: Post) -> Like:
     return like
 
 
+def _withdraw(marks: QuerySet, *, user: CustomUser, post: Post, kind: Kind) -> bool:
+    """Delete user's marks on post and the notification they caused; return whether any were."""
+    deleted, _ = marks.delete()
+    notification_delete(recipient=post.author, actor=user, kind=kind, post=post)
+    return bool(deleted)
+
+
 @transaction.atomic
 def post_unlike(*, user: CustomUser, post: Post) -> bool:
     post = _original(post)
-    deleted, _ = Like.objects.filter(user=user, post=post).delete()
-    notification_delete(recipient=post.author, actor=user, kind=Kind.LIKE, post=post)
-    return bool(deleted)
+    return _withdraw(
+        Like.objects.filter(user=user, post=post), user=user, post=post, kind=Kind.LIKE
+    )
 
 
 @transaction.atomic
@@ -302,9 +309,8 @@ def post_repost(*, user: CustomUser, post: Post) -> Post:
 @transaction.atomic
 def post_unrepost(*, user: CustomUser, post: Post) -> bool:
     post = _original(post)
-    deleted, _ = Post.objects.filter(author=user, repost_of=post).delete()
-    notification_delete(recipient=post.author, actor=user, kind=Kind.REPOST, post=post)
-    return bool(deleted)
+    reposts = Post.objects.filter(author=user, repost_of=post)
+    return _withdraw(reposts, user=user, post=post, kind=Kind.REPOST)
 
 
 @transaction.atomic

@@ -19,14 +19,9 @@ from tests.users.helpers import (
 )
 from users.models import CustomUser
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_site_url")]
 
 NEW_PASSWORD = "quartz-meadow-falcon-58"
-
-
-@pytest.fixture(autouse=True)
-def _public_site_url(settings):
-    settings.SITE_URL = PUBLIC_SITE_URL
 
 
 def password_of(user) -> CustomUser:

@@ -24,14 +24,9 @@ from tests.users.helpers import (
 )
 from users.models import CustomUser, username_validator
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_site_url")]
 
 NEW_PASSWORD = "velvet-lantern-orbit-73"
-
-
-@pytest.fixture(autouse=True)
-def _public_site_url(settings):
-    settings.SITE_URL = PUBLIC_SITE_URL
 
 
 def sign_up_new_user(client, capture, username="newbie", email="newbie@example.com"):
