@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 
 import nh3
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -33,14 +33,17 @@ def _combining_marks() -> str:
 
 
 _MARKS = _combining_marks()
-# http(s) URLs up to whitespace, not ending in punctuation that usually closes a sentence.
-_URL = r"https?://[^\s<>\"'`]*[^\s<>\"'`.,:;!?)\]}]"
-# @name where name is a username: not glued to a word, an email address or a URL path.
+# http(s) URLs up to whitespace, not ending in punctuation that usually closes a sentence. Only
+# the scheme ignores case, and only in ASCII: Unicode case folding lets U+017F match "s".
+_URL = r"(?ai:https?)://[^\s<>\"'`]*[^\s<>\"'`.,:;!?)\]}]"
+# @name where name is a username: not glued to a word, an email address or a URL path. It is
+# case-sensitive on purpose: case-insensitive, [A-Za-z] also matches U+017F (long s), U+212A
+# (Kelvin sign), U+0131 and U+0130, which fold to ASCII but are not username characters.
 _MENTION = r"(?<![\w@/.])@(?P<mention>[A-Za-z0-9_]{1,30})(?![\w@])"
 # #tag: Unicode letters, digits, underscores and combining marks, with at least one letter;
 # not inside a word/URL.
 _TAG = rf"(?<![\w{_MARKS}&/#])#(?P<tag>[\w{_MARKS}]*[^\W\d_][\w{_MARKS}]*)"
-TOKEN_RE = re.compile(rf"(?P<url>{_URL})|{_MENTION}|{_TAG}", re.IGNORECASE)
+TOKEN_RE = re.compile(rf"(?P<url>{_URL})|{_MENTION}|{_TAG}")
 
 ALLOWED_TAGS = {"a", "br"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "class"}}
@@ -75,6 +78,14 @@ def parse(text: str) -> Parsed:
 
 
 def _link(match: re.Match[str]) -> str:
+    """Return the HTML for one token; a token that cannot be linked is shown as text."""
+    try:
+        return _anchor(match)
+    except NoReverseMatch:
+        return escape(match.group(0))
+
+
+def _anchor(match: re.Match[str]) -> str:
     if url := match.group("url"):
         return f'<a href="{escape(url)}">{escape(url)}</a>'
     if name := match.group("mention"):
