@@ -8,8 +8,8 @@ from users.relations import hidden_author_ids
 
 
 def for_user(user: CustomUser) -> QuerySet[Notification]:
-    """user's notifications, newest first: none from blocked or muted accounts, and none about a
-    post user may no longer see (a followers-only post after an unfollow, say)."""
+    """user's notifications, newest first: none from blocked, muted or deactivated accounts, and
+    none about a post user may no longer see (a followers-only post after an unfollow, say)."""
     from timelines.selectors import visible_to
 
     qs = Notification.objects.filter(recipient=user).filter(
@@ -17,7 +17,7 @@ def for_user(user: CustomUser) -> QuerySet[Notification]:
     )
     for hidden in hidden_author_ids(user):
         qs = qs.exclude(actor__in=hidden)
-    return qs.select_related("actor", "post__author")
+    return qs.filter(actor__is_active=True).select_related("actor", "post__author")
 
 
 def unread_count(user: CustomUser) -> int:

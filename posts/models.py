@@ -40,6 +40,11 @@ class Post(models.Model):
     in_reply_to = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
     )
+    # The first post of the thread a comment belongs to (null for a top-level post or a repost):
+    # its author's blocks reach every comment below it, at any depth.
+    root = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     repost_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="reposts"
     )

@@ -17,8 +17,9 @@ from notifications.services import notification_create, notification_delete
 from posts import search
 from posts.models import Bookmark, Like, Mention, Post, PostImage, PostTag, Tag, Visibility
 from posts.text import normalize_tag, parse
+from timelines.selectors import visible_to
 from users.models import CustomUser
-from users.relations import is_blocked_either_way, is_following
+from users.relations import is_blocked_either_way
 
 MAX_IMAGES = 4
 IMAGE_MAX_BYTES = 10 * 1024 * 1024
@@ -51,15 +52,8 @@ def post_body_clean(body: str) -> str:
 
 
 def post_is_visible_to(*, post: Post, user: CustomUser) -> bool:
-    """Whether user may see post (the same rule as the selectors, for one post)."""
-    if post.author_id == user.pk:
-        return True
-    if is_blocked_either_way(user, post.author):
-        return False
-    if post.visibility == Visibility.FOLLOWERS:
-        audience = post.audience or post.author
-        return audience.pk == user.pk or is_following(user, audience)
-    return True
+    """Whether user may see post: the selectors' rule (visible_to) applied to this one post."""
+    return visible_to(user, include_mutes=False).filter(pk=post.pk).exists()
 
 
 def _require_visible(post: Post, user: CustomUser) -> None:
@@ -139,11 +133,16 @@ def post_create(
     """Publish a micropost (or a comment, when it replies to another post)."""
     if visibility not in Visibility.values:
         raise ValidationError({"visibility": "Choose public or followers only."})
+    root = None
     if in_reply_to is not None:
         if in_reply_to.repost_of_id is not None:
             in_reply_to = in_reply_to.repost_of
             assert in_reply_to is not None
         _require_visible(in_reply_to, author)
+        root = in_reply_to.root or in_reply_to
+        if root.author_id != author.pk and is_blocked_either_way(author, root.author):
+            # A block covers the blocker's whole thread, not only the posts they wrote.
+            raise PermissionDenied("You cannot comment on this post.")
     audience = author
     if in_reply_to is not None and in_reply_to.visibility == Visibility.FOLLOWERS:
         # A reply is never more visible than what it replies to: it goes to the same audience.
@@ -153,6 +152,7 @@ def post_create(
         author=author,
         body=post_body_clean(body),
         in_reply_to=in_reply_to,
+        root=root,
         visibility=visibility,
         audience=audience,
     )
@@ -177,12 +177,15 @@ def post_can_edit(*, user: CustomUser, post: Post) -> bool:
 
 
 def post_can_delete(*, user: CustomUser, post: Post) -> bool:
-    """The author may delete; so may the author of the post a comment replies to."""
+    """The author may delete; so may the authors of the post a comment replies to and of the
+    first post of its thread."""
     if not user.is_authenticated:
         return False
     if post.author_id == user.pk:
         return True
     if post.in_reply_to is not None and post.in_reply_to.author_id == user.pk:
+        return True
+    if post.root is not None and post.root.author_id == user.pk:
         return True
     return user.has_perm("posts.delete_post")
 

@@ -3,7 +3,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -112,7 +112,13 @@ def post_edit(request: MemberRequest, username: str, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def post_delete(request: MemberRequest, username: str, pk: int) -> HttpResponse:
-    post = _get_post(request, username, pk)
+    # A comment in your thread by someone you blocked is hidden from you, yet yours to delete.
+    post = (
+        selectors.thread_post(request.user, username=username, pk=pk).first()
+        or selectors.thread_comment_of(request.user, username=username, pk=pk).first()
+    )
+    if post is None:
+        raise Http404("No such post.")
     if not services.post_can_delete(user=request.user, post=post):
         raise PermissionDenied("You cannot delete this.")
     if request.method == "POST":
@@ -135,10 +141,31 @@ ACTIONS: dict[str, tuple[Action, str]] = {
 }
 
 
+# Taking back your own mark never needs read access: after an unfollow, say, you may no longer
+# see a followers-only post, yet your like on it is still yours to remove.
+WITHDRAWALS = {"unlike", "unrepost", "unbookmark"}
+
+
+def _withdraw_unseen(request: MemberRequest, username: str, pk: int, action: str) -> HttpResponse:
+    """Undo a mark on a post the reader can no longer see; 404 if they had none."""
+    post = get_object_or_404(selectors.post_at(username=username, pk=pk))
+    service, done = ACTIONS[action]
+    if not service(user=request.user, post=post):
+        raise Http404("No such post.")
+    if request.htmx:
+        return HttpResponse(done)
+    messages.success(request, done)
+    return redirect_back(request, reverse("home"))
+
+
 @require_POST
 def post_action(request: MemberRequest, username: str, pk: int, action: str) -> HttpResponse:
     """Like, repost or bookmark (or undo): a one-click POST, updated in place with htmx."""
-    post = _get_post(request, username, pk)
+    post = selectors.thread_post(request.user, username=username, pk=pk).first()
+    if post is None:
+        if action in WITHDRAWALS:
+            return _withdraw_unseen(request, username, pk, action)
+        raise Http404("No such post.")
     service, done = ACTIONS[action]
     try:
         service(user=request.user, post=post)

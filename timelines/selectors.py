@@ -23,8 +23,8 @@ from django.db.models.functions import Coalesce
 from msg_project.queries import subquery_count
 from posts.models import Bookmark, Like, Post, PostImage, Tag, Visibility
 from posts.text import normalize_tag
-from users.models import CustomUser
-from users.relations import followee_ids, hidden_author_ids
+from users.models import Block, CustomUser
+from users.relations import followee_ids, hidden_author_ids, people_shown_to
 
 
 @dataclass(frozen=True)
@@ -91,18 +91,33 @@ def cards(qs: QuerySet[Post], viewer: CustomUser) -> QuerySet[Post]:
     )
 
 
+def _thread_blocked(prefix: str = "") -> Exists:
+    """Whether the post (or, with prefix "repost_of__", the reposted one) is a comment whose
+    thread's first author blocked its author: a block covers the blocker's whole thread."""
+    return Exists(
+        Block.objects.filter(
+            blocker__posts=OuterRef(f"{prefix}root"), blocked=OuterRef(f"{prefix}author")
+        )
+    )
+
+
 def visible_to(viewer: CustomUser, *, include_mutes: bool = True) -> QuerySet[Post]:
     """Posts viewer may see: public or their own or followers-only from people they follow,
-    never from (or reposting) accounts blocked either way, nor muted ones when asked."""
+    never from (or reposting) accounts blocked either way, nor muted ones when asked, nor
+    deactivated ones; and no comment whose thread's author blocked its author (but its own)."""
     qs = Post.objects.filter(
         Q(visibility=Visibility.PUBLIC)
         | Q(author=viewer)
         | Q(audience=viewer)
         | Q(audience__in=followee_ids(viewer))
-    )
+    ).filter(author__is_active=True)
     for hidden in hidden_author_ids(viewer, include_mutes=include_mutes):
         qs = qs.exclude(author__in=hidden).exclude(repost_of__author__in=hidden)
-    return qs
+    return (
+        qs.exclude(repost_of__author__is_active=False)
+        .exclude(Q(_thread_blocked()) & ~Q(author=viewer))
+        .exclude(_thread_blocked("repost_of__"))
+    )
 
 
 def home(viewer: CustomUser) -> QuerySet[Post]:
@@ -150,7 +165,21 @@ def bookmarks(viewer: CustomUser) -> QuerySet[Post]:
 def thread_post(viewer: CustomUser, *, username: str, pk: int) -> QuerySet[Post]:
     """The post at /@username/pk/, if viewer may see it."""
     qs = visible_to(viewer, include_mutes=False).filter(pk=pk, author__username__iexact=username)
-    return cards(qs, viewer).select_related("in_reply_to__author")
+    return cards(qs, viewer).select_related("in_reply_to__author", "root")
+
+
+def post_at(*, username: str, pk: int) -> QuerySet[Post]:
+    """The post at /@username/pk/, whoever may see it: only for taking back one's own marks."""
+    return Post.objects.filter(pk=pk, author__username__iexact=username)
+
+
+def thread_comment_of(viewer: CustomUser, *, username: str, pk: int) -> QuerySet[Post]:
+    """The comment at /@username/pk/ if it sits in viewer's thread (below a post of theirs),
+    even when a block hides it from them: they may always delete it."""
+    qs = post_at(username=username, pk=pk).filter(
+        Q(in_reply_to__author=viewer) | Q(root__author=viewer)
+    )
+    return cards(qs, viewer).select_related("in_reply_to__author", "root")
 
 
 def comments(viewer: CustomUser, post: Post) -> QuerySet[Post]:
@@ -160,19 +189,17 @@ def comments(viewer: CustomUser, post: Post) -> QuerySet[Post]:
 
 
 def likers(viewer: CustomUser, post: Post) -> QuerySet[Like]:
-    """Likes of post with their users, newest first, without accounts blocked either way."""
+    """Likes of post with their users, newest first, without accounts blocked either way or
+    deactivated."""
     qs = Like.objects.filter(post=post).select_related("user").order_by("-id")
-    for hidden in hidden_author_ids(viewer, include_mutes=False):
-        qs = qs.exclude(user__in=hidden)
-    return qs
+    return people_shown_to(qs, viewer, person="user")
 
 
 def reposters(viewer: CustomUser, post: Post) -> QuerySet[Post]:
-    """Reposts of post with their authors, newest first, without accounts blocked either way."""
+    """Reposts of post with their authors, newest first, without accounts blocked either way or
+    deactivated."""
     qs = Post.objects.filter(repost_of=post).select_related("author").order_by("-id")
-    for hidden in hidden_author_ids(viewer, include_mutes=False):
-        qs = qs.exclude(author__in=hidden)
-    return qs
+    return people_shown_to(qs, viewer, person="author")
 
 
 def search_posts(viewer: CustomUser, text: str, *, limit: int = 20) -> QuerySet[Post]:

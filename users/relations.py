@@ -31,3 +31,12 @@ def hidden_author_ids(user: CustomUser, *, include_mutes: bool = True) -> list[Q
     if include_mutes:
         subqueries.append(Mute.objects.filter(muter=user).values("muted_id"))
     return subqueries
+
+
+def people_shown_to(qs: QuerySet, viewer: CustomUser, *, person: str) -> QuerySet:
+    """qs without rows whose user (the field called person) viewer must not be shown in a
+    list: deactivated, or blocked either way."""
+    qs = qs.filter(**{f"{person}__is_active": True})
+    for hidden in hidden_author_ids(viewer, include_mutes=False):
+        qs = qs.exclude(**{f"{person}__in": hidden})
+    return qs

@@ -4,6 +4,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from msg_project.queries import subquery_count
 from users.models import Block, CustomUser, Follow, Mute
+from users.relations import people_shown_to
 
 RELATION_FLAGS = ("following", "follows_you", "blocking", "blocked_by", "muting")
 
@@ -35,14 +36,17 @@ def profile_header(viewer: CustomUser, other: CustomUser) -> dict:
     }
 
 
-def followers(person: CustomUser) -> QuerySet[Follow]:
-    """Follow edges into person, with the follower loaded (paginate newest first)."""
-    return Follow.objects.filter(followee=person).select_related("follower")
+def followers(viewer: CustomUser, person: CustomUser) -> QuerySet[Follow]:
+    """Follow edges into person, with the follower loaded (paginate newest first), leaving out
+    accounts viewer must not be shown (blocked either way, deactivated)."""
+    qs = Follow.objects.filter(followee=person).select_related("follower")
+    return people_shown_to(qs, viewer, person="follower")
 
 
-def following(person: CustomUser) -> QuerySet[Follow]:
-    """Follow edges out of person, with the followee loaded."""
-    return Follow.objects.filter(follower=person).select_related("followee")
+def following(viewer: CustomUser, person: CustomUser) -> QuerySet[Follow]:
+    """Follow edges out of person, with the followee loaded, as followers() filters them."""
+    qs = Follow.objects.filter(follower=person).select_related("followee")
+    return people_shown_to(qs, viewer, person="followee")
 
 
 def blocks(user: CustomUser) -> QuerySet[Block]:

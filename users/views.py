@@ -39,7 +39,12 @@ def _people_page(request: MemberRequest, username: str, *, followers: bool) -> H
     person = _get_user(username)
     if person.pk != request.user.pk and is_blocked_either_way(request.user, person):
         raise Http404("No such list.")
-    edges = user_selectors.followers(person) if followers else user_selectors.following(person)
+    viewer = request.user
+    edges = (
+        user_selectors.followers(viewer, person)
+        if followers
+        else user_selectors.following(viewer, person)
+    )
     page = selectors.paginate(edges, max_id=max_id_param(request))
     people = [e.follower if followers else e.followee for e in page.items]
     context = {"person": person, "people": people, "page": page, "followers": followers}
