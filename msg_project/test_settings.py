@@ -1,6 +1,7 @@
 """Settings for the test suite: the real settings, with a throwaway SECRET_KEY if none is set."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 
@@ -10,3 +11,11 @@ from msg_project.settings import *  # noqa: F403
 STATIC_ROOT = None  # type: ignore[assignment]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# SQLite tests use a file, not the shared in-memory database: threads in the concurrency tests
+# then get their own connections with WAL and busy timeouts, as in production. One file per
+# process, so parallel runs never share one (pytest-django deletes it at the end).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"msg-test-{os.getpid()}.sqlite3")
+    }

@@ -56,10 +56,21 @@ def _not_self(a: CustomUser, b: CustomUser, action: str) -> None:
         raise ValidationError(f"You cannot {action} yourself.")
 
 
+def _lock_pair(a: CustomUser, b: CustomUser) -> None:
+    """Lock both users' rows, lower id first, until the transaction ends.
+
+    A follow and a block between the same two people then run one after the other: without
+    it, on PostgreSQL both could commit, leaving a follow that the block should have ended.
+    (SQLite's IMMEDIATE transactions already serialise writers.)
+    """
+    list(CustomUser.objects.select_for_update().filter(pk__in=[a.pk, b.pk]).order_by("pk"))
+
+
 @transaction.atomic
 def follow_create(*, follower: CustomUser, followee: CustomUser) -> Follow:
     """Follow followee (idempotent) and notify them."""
     _not_self(follower, followee, "follow")
+    _lock_pair(follower, followee)
     if is_blocked_either_way(follower, followee):
         raise PermissionDenied("You cannot follow this account.")
     follow, created = Follow.objects.get_or_create(follower=follower, followee=followee)
@@ -80,6 +91,7 @@ def follow_delete(*, follower: CustomUser, followee: CustomUser) -> bool:
 def block_create(*, blocker: CustomUser, blocked: CustomUser) -> Block:
     """Block a user: end follows both ways and hide each side from the other."""
     _not_self(blocker, blocked, "block")
+    _lock_pair(blocker, blocked)
     block, _ = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
     Follow.objects.filter(
         Q(follower=blocker, followee=blocked) | Q(follower=blocked, followee=blocker)

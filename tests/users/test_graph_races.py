@@ -1,0 +1,76 @@
+"""A follow and a block sent at the same moment: the block always wins.
+
+Two threads, each with its own database connection, start together on a barrier. On
+PostgreSQL (the CI's second pass) the two transactions really overlap; on SQLite they are
+serialised by IMMEDIATE transactions, and the test checks the same outcome.
+"""
+
+import threading
+from functools import partial
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+
+from tests.factories import UserFactory
+from users.models import Block, Follow
+from users.services import block_create, follow_create
+
+TRIES = 25
+
+
+def _race(*actions) -> list[BaseException]:
+    """Run the actions in threads released together; return what they raised unexpectedly."""
+    barrier = threading.Barrier(len(actions))
+    errors: list[BaseException] = []
+
+    def run(action) -> None:
+        try:
+            barrier.wait(timeout=10)
+            action()
+        except PermissionDenied:
+            pass  # the follow arrived after the block: refused, as it should be
+        except BaseException as error:  # reported to the test below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_follow_racing_a_block_never_survives_it():
+    """Whichever commits first, the end state has the block and no follow, either way."""
+    survived = 0
+    for _ in range(TRIES):
+        alice, bob = UserFactory(), UserFactory()
+        errors = _race(
+            partial(follow_create, follower=bob, followee=alice),
+            partial(block_create, blocker=alice, blocked=bob),
+        )
+        assert errors == []
+        assert Block.objects.filter(blocker=alice, blocked=bob).exists()
+        if Follow.objects.filter(follower=bob, followee=alice).exists():
+            survived += 1
+    assert survived == 0, f"a follow survived the block in {survived} of {TRIES} races"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_follow_back_racing_a_block_never_survives_it():
+    """The blocker's own follow, sent as they block, does not survive either."""
+    survived = 0
+    for _ in range(TRIES):
+        alice, bob = UserFactory(), UserFactory()
+        errors = _race(
+            partial(block_create, blocker=alice, blocked=bob),
+            partial(follow_create, follower=alice, followee=bob),
+        )
+        assert errors == []
+        if Follow.objects.filter(follower=alice, followee=bob).exists():
+            survived += 1
+    assert survived == 0, f"a follow survived the block in {survived} of {TRIES} races"
