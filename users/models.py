@@ -1,6 +1,9 @@
+import re
+import unicodedata
 from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -13,6 +16,45 @@ username_validator = RegexValidator(
     _("Use only letters, digits and underscores (no spaces or other symbols)."),
     code="invalid_username",
 )
+
+
+# Characters a display name may not hold: controls (Cc), format characters (Cf) such as the
+# bidi overrides U+202E and U+2066-2069 or zero-width spaces, which can reverse the header line
+# or fake a handle, line and paragraph separators, and the "blank" letters used as invisible
+# names. Emoji sequences keep what they need: the zero-width joiner, and tag characters inside a
+# subdivision flag.
+ZERO_WIDTH_JOINER = "\u200d"
+# A subdivision flag: black flag, tag letters, cancel tag (England is U+1F3F4 g b e n g U+E007F).
+_FLAG_SEQUENCE = re.compile("\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f")
+INVISIBLE_LETTERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
+
+
+def is_forbidden_in_names(char: str) -> bool:
+    """Return whether char is invisible or reorders text (tag characters included: only a
+    flag sequence, which forbidden_in_name() skips, may hold them)."""
+    if char == ZERO_WIDTH_JOINER:
+        return False
+    return char in INVISIBLE_LETTERS or unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp"}
+
+
+def without_forbidden(name: str) -> str:
+    """Return name without the characters a display name may not hold."""
+    parts = _FLAG_SEQUENCE.split(name)
+    flags = _FLAG_SEQUENCE.findall(name)
+    cleaned = ["".join(c for c in part if not is_forbidden_in_names(c)) for part in parts]
+    return "".join(p + f for p, f in zip(cleaned, [*flags, ""], strict=True))
+
+
+def validate_display_name(value: str) -> None:
+    """Refuse control, format and invisible characters in a display name."""
+    rest = _FLAG_SEQUENCE.sub("", value)
+    bad = sorted({f"U+{ord(c):04X}" for c in rest if is_forbidden_in_names(c)})
+    if bad:
+        raise ValidationError(
+            _("Display names cannot hold invisible or control characters (found %(chars)s)."),
+            code="invalid_display_name",
+            params={"chars": ", ".join(bad)},
+        )
 
 
 class CustomUserManager(UserManager["CustomUser"]):
@@ -36,7 +78,9 @@ class CustomUser(AbstractUser):
         error_messages={"unique": _("A user with that username already exists.")},
     )
     email = models.EmailField(_("email address"))
-    display_name = models.CharField(_("display name"), max_length=50, blank=True)
+    display_name = models.CharField(
+        _("display name"), max_length=50, blank=True, validators=[validate_display_name]
+    )
     bio = models.TextField(_("bio"), max_length=500, blank=True)
     avatar = models.ImageField(_("avatar"), upload_to="avatars/%Y/%m/", blank=True)
 
@@ -64,8 +108,12 @@ class CustomUser(AbstractUser):
 
     @property
     def name(self) -> str:
-        """What to call the user: their display name, else their username."""
-        return self.display_name or self.username
+        """What to call the user: their display name, else their username.
+
+        Characters a name may no longer hold are dropped, so a name saved before the rule
+        cannot reverse the text around it.
+        """
+        return without_forbidden(self.display_name).strip() or self.username
 
 
 class Relationship(models.Model):

@@ -190,7 +190,7 @@ def test_home_shows_own_posts_and_reposts_by_followed_people(member_client, user
     response = member_client.get(reverse("home"))
     assert post_ids(response) == [repost.pk, own.pk]
     assert stranger_post.body in html(response)
-    assert f"{followed.name}</a> reposted" in html(response)
+    assert f"<bdi>{followed.name}</bdi></a> reposted" in html(response)
 
 
 def test_explore_leaves_out_followers_only_posts_comments_and_reposts(member_client, user):

@@ -83,7 +83,7 @@ def test_profile_shows_name_bio_and_follow_counts(member_client, other_user):
     assert response.status_code == 200
     assert "users/profile.html" in template_names(response)
     content = html(response)
-    assert re.search(r"<h1>\s*Ada Lovelace\s*</h1>", content)
+    assert re.search(r"<h1><bdi>\s*Ada Lovelace\s*</bdi></h1>", content)
     assert "Counting" in content
     assert f'href="{reverse("tag", kwargs={"name": "engines"})}"' in content
     assert followers_count(response) == len(fans)
@@ -515,7 +515,7 @@ def test_profile_settings_save_name_and_bio(member_client, user):
     user.refresh_from_db()
     assert (user.display_name, user.bio) == ("Grace H", "Line one\nLine two")
     profile = html(member_client.get(profile_url(user)))
-    assert re.search(r"<h1>\s*Grace H\s*</h1>", profile)
+    assert re.search(r"<h1><bdi>\s*Grace H\s*</bdi></h1>", profile)
     assert "Line one<br>" in profile
 
 
