@@ -41,7 +41,7 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	@touch $@
 
 run: install
-	@export DEBUG=$${DEBUG:-True}; \
+	@export DEBUG=$${DEBUG:-True}; export CONN_MAX_AGE=$${CONN_MAX_AGE:-0}; \
 	$(BIN)/python manage.py migrate --noinput && \
 	$(BIN)/python manage.py seed_demo && \
 	echo "msg is running on http://$(HOST):$(PORT)/  (Ctrl+C stops it)" && \

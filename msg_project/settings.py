@@ -114,10 +114,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_USER_MODEL = "users.CustomUser"
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# One backend: allauth's (a ModelBackend, so admin permissions work), made to check exactly one
+# password per login, so the time taken does not tell whether an account exists.
+AUTHENTICATION_BACKENDS = ["users.auth_backends.AuthenticationBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -135,11 +134,17 @@ LOGOUT_REDIRECT_URL = "home"
 
 # django-allauth
 ACCOUNT_ADAPTER = "users.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "users.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "users.forms.SignupForm",
+    "reset_password": "users.forms.ResetPasswordForm",
+}
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
+# One address per account. A change takes effect once the new address is confirmed, and the old
+# address is told; until then the new one is only pending and belongs to nobody.
+ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
@@ -150,6 +155,8 @@ ACCOUNT_USERNAME_MIN_LENGTH = 2
 # Behind N reverse proxies, the client's address is the Nth from the right in X-Forwarded-For;
 # without this every visitor would share the proxy's address and its per-IP rate limits.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The login_failed key is the account, whichever of its username or address was typed
+# (users.adapter.AccountAdapter).
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "login": "30/m/ip",

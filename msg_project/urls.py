@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path, register_converter
@@ -22,6 +23,9 @@ class UsernameConverter:
 
 
 register_converter(UsernameConverter, "username")
+
+# The admin logs in through allauth's login page, with its rate limits and email verification.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 POST_ACTIONS = "like|unlike|repost|unrepost|bookmark|unbookmark"
 USER_ACTIONS = "follow|unfollow|block|unblock|mute|unmute"

@@ -1,13 +1,21 @@
+"""allauth, fitted to msg: the account adapter."""
+
 from functools import partial
+from typing import Any
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
+from allauth.core.internal import ratelimit
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
+from users.selectors import account_for_address, account_for_login
 from users.tasks import send_email
 
 
@@ -18,8 +26,60 @@ def site_absolute_url(url: str) -> str:
     return settings.SITE_URL + path
 
 
+def _failed_logins_key(request: HttpRequest, key: str) -> str:
+    """The key the login_failed rate limit counts under."""
+    return f"{get_current_site(request).domain}:{key.lower()}"
+
+
 class AccountAdapter(DefaultAccountAdapter):
-    """allauth, with links on SITE_URL and mail queued as a task after commit."""
+    """allauth, with links on SITE_URL, mail queued as a task after commit, and the failed-login
+    limit counted per account."""
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        # allauth keys failed logins by what was typed, so an account's username and its address
+        # were two keys, each with the full allowance of guesses. Key by the account instead.
+        login = credentials.get("email") or credentials.get("username") or ""
+        user = account_for_login(login) if login else None
+        return _failed_logins_key(request, f"account:{user.pk}" if user else f"login:{login}")
+
+    def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:
+        # allauth unlocks, after a password reset, every address listed on the account, including
+        # one it is only changing to: that would unlock the stranger who owns it. set_password()
+        # unlocks the account itself instead.
+        pass
+
+    def set_password(self, user: AbstractBaseUser, password: str) -> None:
+        """Set the password, and forget the failed guesses at the old one (reset or change)."""
+        super().set_password(user, password)
+        if self.request is not None:
+            ratelimit.clear(
+                self.request,
+                app="allauth.account",
+                action="login_failed",
+                key=_failed_logins_key(self.request, f"account:{user.pk}"),
+            )
+
+    def confirm_email(self, request: HttpRequest, email_address: EmailAddress) -> bool:
+        """Confirm the address, unless another account has taken it since it was added."""
+        holder = account_for_address(email_address.email)
+        if holder is not None and holder.pk != email_address.user_id:
+            self._refuse_taken_address(request, email_address)
+            return False
+        try:
+            with transaction.atomic():
+                return super().confirm_email(request, email_address)
+        except IntegrityError:
+            # Taken between the check and the write (CustomUser's unique address).
+            self._refuse_taken_address(request, email_address)
+            return False
+
+    def _refuse_taken_address(self, request: HttpRequest, email_address: EmailAddress) -> None:
+        self.add_message(
+            request,
+            messages.ERROR,
+            "account/messages/email_taken_by_another_account.txt",
+            {"email": email_address.email},
+        )
 
     def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation) -> str:
         return site_absolute_url(super().get_email_confirmation_url(request, emailconfirmation))

@@ -1,8 +1,13 @@
+from allauth.account.adapter import get_adapter
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.contrib.auth.hashers import make_password
+from django.http import HttpRequest
 
 from users.models import CustomUser
+from users.selectors import account_for_address
 
 
 class CustomUserCreationForm(UserCreationForm):
@@ -23,6 +28,21 @@ class SignupForm(AllauthSignupForm):
     allauth keeps the flow (verification mail, rate limits, enumeration protection); the seed
     form stays the single source of truth for what a valid new user is.
     """
+
+    def validate_unique_email(self, value: str) -> str:
+        # allauth counts an address as taken when any account lists it, even one only changing
+        # to it, so typing a stranger's address in would keep the stranger from signing up.
+        # Taken means an account holds it; then allauth mails that account instead of signing up.
+        self.account_already_exists = account_for_address(value) is not None
+        return get_adapter().validate_unique_email(value)
+
+    def try_save(self, request: HttpRequest):
+        user, response = super().try_save(request)
+        if user is None and self.account_already_exists:
+            # A new account costs one password hash; so does a taken address, or the time taken
+            # would tell which addresses are registered.
+            make_password(self.cleaned_data.get("password1"))
+        return user, response
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -48,6 +68,20 @@ class SignupForm(AllauthSignupForm):
                     if error not in said and error != email_taken:
                         self.add_error(target, error)
         return cleaned
+
+
+class ResetPasswordForm(AllauthResetPasswordForm):
+    """allauth's reset request, reaching only the account that holds the address.
+
+    allauth also finds accounts only changing to the address, so a member who typed a stranger's
+    address in could be reset from the stranger's mailbox, and the stranger mailed two links.
+    """
+
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        holder = account_for_address(email)
+        self.users = [holder] if holder is not None and holder.is_active else []
+        return email
 
 
 def _constraint_message(name: str) -> str:

@@ -1,5 +1,6 @@
 """Reads about people: profile headers and the lists of followers, following, blocks, mutes."""
 
+from allauth.account.models import EmailAddress
 from django.db.models import Exists, OuterRef, QuerySet
 
 from msg_project.queries import subquery_count
@@ -55,3 +56,23 @@ def blocks(user: CustomUser) -> QuerySet[Block]:
 
 def mutes(user: CustomUser) -> QuerySet[Mute]:
     return Mute.objects.filter(muter=user).select_related("muted")
+
+
+def account_for_address(email: str) -> CustomUser | None:
+    """Return the account whose address email is (ignoring case), if any.
+
+    An account's address is CustomUser.email (or one it verified). An address it is only
+    changing to is not its own yet, so typing a stranger's address in claims nothing.
+    """
+    user = CustomUser.objects.filter(email__iexact=email).first()
+    if user is None:
+        verified = EmailAddress.objects.filter(email__iexact=email, verified=True)
+        user = CustomUser.objects.filter(pk__in=verified.values("user_id")).first()
+    return user
+
+
+def account_for_login(login: str) -> CustomUser | None:
+    """Return the account a login names: an address when it has an @, else a username."""
+    if "@" in login:  # usernames cannot hold one (users.models.username_validator)
+        return account_for_address(login)
+    return CustomUser.objects.filter(username__iexact=login).first()

@@ -2,10 +2,12 @@
 
 import os
 from io import StringIO
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib import admin
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
@@ -13,6 +15,7 @@ from django.urls import reverse
 from posts.models import Post
 from posts.services import ImageUpload, post_create
 from tests.factories import PASSWORD, SuperUserFactory, UserFactory
+from tests.users.helpers import is_logged_in, rate
 from tests.users.test_media import image_bytes, upload
 from timelines.selectors import search_posts
 from users.admin import CustomUserAdmin
@@ -161,6 +164,83 @@ def test_member_cannot_open_the_user_admin(member_client):
     response = member_client.get(reverse(CHANGELIST))
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
+
+
+# --- the admin login goes through allauth ---------------------------------------------------------
+
+
+def admin_login_post(client, username: str, password: str):
+    """POST the admin's own login form, the way a password-guessing script would."""
+    index = reverse("admin:index")
+    return client.post(
+        reverse("admin:login"), {"username": username, "password": password, "next": index}
+    )
+
+
+def allauth_login_for_admin(client) -> str:
+    """Follow /admin/ to the login page it leads an anonymous visitor to; return that URL."""
+    url = reverse("admin:index")
+    for _ in range(3):
+        response = client.get(url)
+        assert response.status_code == 302
+        url = response.url
+        if urlsplit(url).path == reverse("account_login"):
+            return url
+    raise AssertionError(f"/admin/ did not lead to allauth's login page, but to {url}")
+
+
+def test_admin_login_form_cannot_be_brute_forced(client, superuser):
+    """Forty wrong passwords on /admin/login/, then the right one, do not open the admin."""
+    for _ in range(40):
+        admin_login_post(client, superuser.username, "not-the-password")
+    admin_login_post(client, superuser.username, PASSWORD)
+    assert not is_logged_in(client)
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_admin_login_is_allauths_login_with_next_admin(client):
+    """An anonymous visit to /admin/ ends on allauth's login page, which returns to /admin/."""
+    target = urlsplit(allauth_login_for_admin(client))
+    assert parse_qs(target.query)["next"] == [reverse("admin:index")]
+
+
+def test_admin_login_is_locked_after_the_failed_login_limit(client, superuser):
+    """After the per-account limit of failures, the right password does not open the admin."""
+    login_url = allauth_login_for_admin(client)
+    for _ in range(rate("login_failed", "key").amount):
+        client.post(login_url, {"login": superuser.username, "password": "not-the-password"})
+    response = client.post(login_url, {"login": superuser.username, "password": PASSWORD})
+    assert "too many" in " ".join(response.context["form"].non_field_errors()).lower()
+    assert not is_logged_in(client)
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_superuser_logs_in_to_the_admin_through_allauth(client, superuser):
+    """A superuser logs in on allauth's page and lands back on the admin index."""
+    login_url = allauth_login_for_admin(client)
+    response = client.post(login_url, {"login": superuser.username, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.url == reverse("admin:index")
+    assert client.get(response.url).status_code == 200
+
+
+def test_member_logging_in_for_the_admin_is_refused(client, user):
+    """A member without staff status who logs in from the admin's page does not get into it."""
+    login_url = allauth_login_for_admin(client)
+    response = client.post(login_url, {"login": user.username, "password": PASSWORD})
+    assert is_logged_in(client)
+    assert client.get(response.url).status_code != 200
+    assert client.get(reverse("admin:login")).status_code == 403
+
+
+def test_staff_permissions_still_decide_what_the_admin_shows(client):
+    """Without ModelBackend, a staff user still sees exactly what their permissions allow."""
+    staff = UserFactory(is_staff=True)
+    client.force_login(staff)
+    assert client.get(reverse(CHANGELIST)).status_code == 403
+    staff.user_permissions.add(Permission.objects.get(codename="view_customuser"))
+    assert client.get(reverse(CHANGELIST)).status_code == 200
+    assert client.get(reverse("admin:users_customuser_add")).status_code == 403
 
 
 def test_deleting_a_user_in_the_admin_removes_their_posts_files_and_search_rows(

@@ -135,12 +135,12 @@ def test_superuser_can_log_in_on_the_site_by_email(client, superuser, password):
 
 
 def test_superuser_can_log_in_to_admin(client, superuser, password):
-    """The admin login page accepts a fresh superuser, who then sees the admin index."""
+    """The admin login page sends a fresh superuser to allauth's login, then to the admin index."""
     index = reverse("admin:index")
-    response = client.post(
-        reverse("admin:login"),
-        {"username": superuser.username, "password": password, "next": index},
-    )
+    to_login = client.get(reverse("admin:login"), {"next": index})
+    assert to_login.status_code == 302
+    assert urlsplit(to_login.url).path == reverse("account_login")
+    response = client.post(to_login.url, {"login": superuser.username, "password": password})
     assert response.status_code == 302
     assert response.url == index
     assert client.get(index).status_code == 200

@@ -12,7 +12,7 @@ import time_machine
 from django.core import mail
 
 from tests.factories import UserFactory
-from tests.users.helpers import is_logged_in, login, rate, request_reset
+from tests.users.helpers import is_logged_in, links_in, login, path_of, rate, request_reset
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def fail_logins(client, logins: list[str]) -> None:
 
 
 def test_login_limits_are_configured():
-    """Failed logins are limited both per IP and per typed login."""
+    """Failed logins are limited both per IP and per account (or per typed unknown login)."""
     assert rate("login_failed", "key").amount > 0
     assert rate("login_failed", "ip").amount > 0
     # The per-key tests stay under the per-IP limit.
@@ -78,6 +78,30 @@ def test_login_key_ignores_case(client, user, password):
     spellings = [user.username.upper(), user.username.lower(), user.username.title()]
     fail_logins(client, [spellings[i % len(spellings)] for i in range(limit.amount)])
     assert_too_many(login(client, user.username, password))
+
+
+def test_username_and_email_count_against_one_account(client, user, password):
+    """Failures by username and by email address share the account's limit, not one each."""
+    limit = rate("login_failed", "key")
+    spellings = [user.username, user.email.upper()]
+    fail_logins(client, [spellings[i % len(spellings)] for i in range(limit.amount)])
+    for name in spellings:
+        assert_too_many(login(client, name, password))
+    assert not is_logged_in(client)
+
+
+def test_password_reset_unlocks_the_account(client, user, django_capture_on_commit_callbacks):
+    """After a password reset, the account locked by failures (by username) logs in again."""
+    limit = rate("login_failed", "key")
+    fail_logins(client, [user.username] * limit.amount)
+    with django_capture_on_commit_callbacks(execute=True):
+        request_reset(client, user.email)
+    (link,) = links_in(mail.outbox[-1])
+    form_url = client.get(path_of(link)).url
+    new = "quartz-meadow-falcon-58"
+    assert client.post(form_url, {"password1": new, "password2": new}).status_code == 302
+    login(client, user.username, new)
+    assert is_logged_in(client)
 
 
 def test_locking_one_login_leaves_other_users_alone(client, user, other_user, password):
