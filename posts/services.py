@@ -100,12 +100,15 @@ def _prepare_images(
                 {"images": "Describe every image (alt text) for people who cannot see it."}
             )
         try:
-            picture = images.open_upload(upload.file, max_bytes=IMAGE_MAX_BYTES)
+            full, thumb = images.bounded(
+                upload.file,
+                max_bytes=IMAGE_MAX_BYTES,
+                longest=IMAGE_LONGEST_SIDE,
+                thumbnail=THUMBNAIL_LONGEST_SIDE,
+                stem=f"{position}-{uuid.uuid4().hex[:12]}",
+            )
         except ValidationError as error:
             raise ValidationError({"images": error.messages}) from error
-        stem = f"{position}-{uuid.uuid4().hex[:12]}"
-        full = images.bounded(picture, longest=IMAGE_LONGEST_SIDE, stem=stem)
-        thumb = images.bounded(picture, longest=THUMBNAIL_LONGEST_SIDE, stem=f"{stem}-thumb")
         prepared.append((alt, full, thumb))
     return prepared
 

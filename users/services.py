@@ -141,10 +141,15 @@ def profile_update(
     clean_avatar = None
     if avatar is not None:
         try:
-            image = images.open_upload(avatar, max_bytes=AVATAR_MAX_BYTES, what="avatar")
+            clean_avatar = images.square(
+                avatar,
+                max_bytes=AVATAR_MAX_BYTES,
+                size=AVATAR_SIZE,
+                stem=f"{user.username}-avatar",
+                what="avatar",
+            )
         except ValidationError as error:
             raise ValidationError({"avatar": error.messages}) from error
-        clean_avatar = images.square(image, size=AVATAR_SIZE, stem=f"{user.username}-avatar")
     user.display_name = display_name.strip()
     user.bio = bio.replace("\r\n", "\n").strip()
     # A TextField's max_length binds forms only; full_clean would let a longer bio through.

@@ -254,7 +254,7 @@ def test_a_post_with_a_bad_second_image_saves_nothing(user):
 
 
 def test_a_small_file_that_decodes_to_a_huge_image_is_refused():
-    """A decompression bomb (few bytes, tens of millions of pixels) is refused before decoding."""
+    """A decompression bomb (a few KB, over MAX_PIXELS pixels) is refused before decoding."""
     side = int(MAX_PIXELS**0.5) + 100
     out = BytesIO()
     Image.new("1", (side, side)).save(out, "PNG")  # 1-bit, compresses to a few KB
