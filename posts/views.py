@@ -3,6 +3,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -112,11 +113,12 @@ def post_edit(request: MemberRequest, username: str, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def post_delete(request: MemberRequest, username: str, pk: int) -> HttpResponse:
-    # A comment in your thread by someone you blocked is hidden from you, yet yours to delete.
-    post = (
-        selectors.thread_post(request.user, username=username, pk=pk).first()
-        or selectors.thread_comment_of(request.user, username=username, pk=pk).first()
-    )
+    post = selectors.thread_post(request.user, username=username, pk=pk).first()
+    # A comment in your thread by someone you blocked (or who is deactivated) is hidden from
+    # you, yet yours to delete: the page offers the deletion without showing its text.
+    hidden = post is None
+    if post is None:
+        post = selectors.thread_comment_of(request.user, username=username, pk=pk).first()
     if post is None:
         raise Http404("No such post.")
     if not services.post_can_delete(user=request.user, post=post):
@@ -126,7 +128,7 @@ def post_delete(request: MemberRequest, username: str, pk: int) -> HttpResponse:
         services.post_delete(user=request.user, post=post)
         messages.success(request, "Comment deleted." if parent else "Post deleted.")
         return HttpResponseRedirect(parent.get_absolute_url() if parent else reverse("home"))
-    return render(request, "posts/delete.html", {"post": post})
+    return render(request, "posts/delete.html", {"post": post, "hidden": hidden})
 
 
 Action = Callable[..., object]
@@ -147,8 +149,13 @@ WITHDRAWALS = {"unlike", "unrepost", "unbookmark"}
 
 
 def _withdraw_unseen(request: MemberRequest, username: str, pk: int, action: str) -> HttpResponse:
-    """Undo a mark on a post the reader can no longer see; 404 if they had none."""
-    post = get_object_or_404(selectors.post_at(username=username, pk=pk))
+    """Undo a mark on a post the reader can no longer see; 404 if they had none.
+
+    Only a post that can carry the mark qualifies: someone else's repost passes marks on to
+    the original, and answering there would tell a blocked reader what the blocker reposted.
+    """
+    qs = selectors.post_at(username=username, pk=pk)
+    post = get_object_or_404(qs.filter(Q(repost_of__isnull=True) | Q(author=request.user)))
     service, done = ACTIONS[action]
     if not service(user=request.user, post=post):
         raise Http404("No such post.")

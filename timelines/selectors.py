@@ -77,12 +77,18 @@ def cards(qs: QuerySet[Post], viewer: CustomUser) -> QuerySet[Post]:
         .prefetch_related(images, original_images)
         .annotate(target_id=Coalesce(F("repost_of_id"), F("id")))
         .annotate(
+            # Deactivated accounts' comments, likes and reposts are not counted: they are gone
+            # from every list, so the numbers agree with the lists.
             comment_count=subquery_count(
-                Post.objects.filter(in_reply_to=OuterRef("target_id")), "in_reply_to"
+                Post.objects.filter(in_reply_to=OuterRef("target_id"), author__is_active=True),
+                "in_reply_to",
             ),
-            like_count=subquery_count(Like.objects.filter(post=OuterRef("target_id")), "post"),
+            like_count=subquery_count(
+                Like.objects.filter(post=OuterRef("target_id"), user__is_active=True), "post"
+            ),
             repost_count=subquery_count(
-                Post.objects.filter(repost_of=OuterRef("target_id")), "repost_of"
+                Post.objects.filter(repost_of=OuterRef("target_id"), author__is_active=True),
+                "repost_of",
             ),
             liked=Exists(Like.objects.filter(user=viewer, post=OuterRef("target_id"))),
             reposted=Exists(Post.objects.filter(author=viewer, repost_of=OuterRef("target_id"))),

@@ -1,5 +1,3 @@
-import re
-import unicodedata
 from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -10,6 +8,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from users.names import displayable, forbidden_characters, shows_something
+
 # Usernames appear in URLs (/@name/) and, later, in @mentions: keep them to what both can carry.
 username_validator = RegexValidator(
     r"^[A-Za-z0-9_]+\Z",
@@ -18,42 +18,18 @@ username_validator = RegexValidator(
 )
 
 
-# Characters a display name may not hold: controls (Cc), format characters (Cf) such as the
-# bidi overrides U+202E and U+2066-2069 or zero-width spaces, which can reverse the header line
-# or fake a handle, line and paragraph separators, and the "blank" letters used as invisible
-# names. Emoji sequences keep what they need: the zero-width joiner, and tag characters inside a
-# subdivision flag.
-ZERO_WIDTH_JOINER = "\u200d"
-# A subdivision flag: black flag, tag letters, cancel tag (England is U+1F3F4 g b e n g U+E007F).
-_FLAG_SEQUENCE = re.compile("\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f")
-INVISIBLE_LETTERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
-
-
-def is_forbidden_in_names(char: str) -> bool:
-    """Return whether char is invisible or reorders text (tag characters included: only a
-    flag sequence, which forbidden_in_name() skips, may hold them)."""
-    if char == ZERO_WIDTH_JOINER:
-        return False
-    return char in INVISIBLE_LETTERS or unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp"}
-
-
-def without_forbidden(name: str) -> str:
-    """Return name without the characters a display name may not hold."""
-    parts = _FLAG_SEQUENCE.split(name)
-    flags = _FLAG_SEQUENCE.findall(name)
-    cleaned = ["".join(c for c in part if not is_forbidden_in_names(c)) for part in parts]
-    return "".join(p + f for p, f in zip(cleaned, [*flags, ""], strict=True))
-
-
 def validate_display_name(value: str) -> None:
-    """Refuse control, format and invisible characters in a display name."""
-    rest = _FLAG_SEQUENCE.sub("", value)
-    bad = sorted({f"U+{ord(c):04X}" for c in rest if is_forbidden_in_names(c)})
-    if bad:
+    """Refuse invisible, control and reordering characters in a display name (users/names.py)."""
+    if bad := forbidden_characters(value):
         raise ValidationError(
             _("Display names cannot hold invisible or control characters (found %(chars)s)."),
             code="invalid_display_name",
-            params={"chars": ", ".join(bad)},
+            params={"chars": ", ".join(sorted({f"U+{ord(c[0]):04X}" for c in bad}))},
+        )
+    if value.strip() and not shows_something(value):
+        raise ValidationError(
+            _("A display name needs at least one visible character."),
+            code="invisible_display_name",
         )
 
 
@@ -113,7 +89,7 @@ class CustomUser(AbstractUser):
         Characters a name may no longer hold are dropped, so a name saved before the rule
         cannot reverse the text around it.
         """
-        return without_forbidden(self.display_name).strip() or self.username
+        return displayable(self.display_name) or self.username
 
 
 class Relationship(models.Model):

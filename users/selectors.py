@@ -20,11 +20,14 @@ def profile_header(viewer: CustomUser, other: CustomUser) -> dict:
             blocking=Exists(Block.objects.filter(blocker=viewer, blocked=OuterRef("pk"))),
             blocked_by=Exists(Block.objects.filter(blocker=OuterRef("pk"), blocked=viewer)),
             muting=Exists(Mute.objects.filter(muter=viewer, muted=OuterRef("pk"))),
+            # Deactivated accounts are left out of the counts, as they are of the lists.
             followers_count=subquery_count(
-                Follow.objects.filter(followee=OuterRef("pk")), "followee"
+                Follow.objects.filter(followee=OuterRef("pk"), follower__is_active=True),
+                "followee",
             ),
             following_count=subquery_count(
-                Follow.objects.filter(follower=OuterRef("pk")), "follower"
+                Follow.objects.filter(follower=OuterRef("pk"), followee__is_active=True),
+                "follower",
             ),
         )
         .values(*RELATION_FLAGS, "followers_count", "following_count")

@@ -61,9 +61,12 @@ def _lock_pair(a: CustomUser, b: CustomUser) -> None:
 
     A follow and a block between the same two people then run one after the other: without
     it, on PostgreSQL both could commit, leaving a follow that the block should have ended.
-    (SQLite's IMMEDIATE transactions already serialise writers.)
+    (SQLite's IMMEDIATE transactions already serialise writers.) FOR NO KEY UPDATE, not FOR
+    UPDATE: the key-share locks that rows pointing at a user take (a like, a notification) do
+    not conflict with it, so a like committing meanwhile cannot deadlock with a block.
     """
-    list(CustomUser.objects.select_for_update().filter(pk__in=[a.pk, b.pk]).order_by("pk"))
+    pair = CustomUser.objects.select_for_update(no_key=True).filter(pk__in=[a.pk, b.pk])
+    list(pair.order_by("pk"))
 
 
 @transaction.atomic
