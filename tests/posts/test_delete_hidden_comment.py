@@ -35,3 +35,5 @@ def test_delete_page_does_not_show_a_comment_by_someone_who_blocked_you(client):
     )
 
     assert "words only bob's readers see" not in response.content.decode()
+    # Cancel goes back to the thread, not to the comment's own (404) address.
+    assert f'href="{post.get_absolute_url()}" role="button"' in response.content.decode()
