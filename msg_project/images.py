@@ -24,6 +24,10 @@ MAX_PIXELS = 16_000_000
 # Pillow's own guard; it refuses at twice this, before our check can word the refusal.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
+# A progressive JPEG has about 10 scans; libjpeg decodes each over the whole picture whatever
+# size is asked for, so a file of thousands of tiny scans costs minutes of CPU.
+MAX_JPEG_SCANS = 100
+
 # How many source pixels one band of the reduction holds (4 MB in RGBA).
 _BAND_PIXELS = 1 << 20
 _LANCZOS = Image.Resampling.LANCZOS
@@ -92,10 +96,27 @@ def open_upload(upload: UploadedFile, *, max_bytes: int, what: str = "image") ->
             )
         if probe.width * probe.height > MAX_PIXELS:
             raise _too_many_pixels(what, probe.size)
+        if probe.format == "JPEG" and _jpeg_scans(upload) > MAX_JPEG_SCANS:
+            raise ValidationError(
+                f"That {what} is saved in too many passes to decode. Save it again as a plain JPEG."
+            )
         probe.verify()
         upload.seek(0)
         image = Image.open(upload)
     return image
+
+
+def _jpeg_scans(upload: UploadedFile) -> int:
+    """Count the start-of-scan markers in a JPEG upload (an over-count: bytes inside metadata
+    may look like one too, which only harms a file that is odd already)."""
+    upload.seek(0)
+    count, tail = 0, b""
+    for chunk in upload.chunks():
+        data = tail + chunk
+        count += data.count(b"\xff\xda")
+        tail = data[-1:]  # a marker split across two chunks
+    upload.seek(0)
+    return count
 
 
 def _orientation(image: Image.Image) -> Image.Transpose | None:
@@ -135,7 +156,7 @@ def _decode(
 ) -> tuple[Image.Image, Image.Transpose | None]:
     """Decode image no bigger than needed for at_least pixels; return it with its upright turn.
 
-    The result is reduced by the largest whole factor that keeps it at least at_least, in L,
+    Each side is reduced by the largest whole factor that keeps it at least at_least, in L,
     RGB or RGBa mode. Reduction and conversion run a band of rows at a time, because Pillow's
     reduce and resize first copy a whole RGBA image; the decoded image is the only full-size
     buffer, and it is closed before this returns.
@@ -145,15 +166,17 @@ def _decode(
     turn = _orientation(image)  # after load: a PNG may keep its EXIF after the pixels
     mode = _working_mode(image)
     width, height = image.size
-    factor = max(1, min(width // at_least[0], height // at_least[1]))
-    if factor == 1:
+    # Each side by its own factor: with one factor for both, a 1 x 16,000,000 picture was not
+    # reduced at all, and resampling its 16 million rows took seconds.
+    fx, fy = max(1, width // at_least[0]), max(1, height // at_least[1])
+    if fx == fy == 1:
         small = _convert(image, mode)
     else:
-        small = Image.new(mode, (math.ceil(width / factor), math.ceil(height / factor)))
-        rows = max(1, _BAND_PIXELS // (width * factor)) * factor
+        small = Image.new(mode, (math.ceil(width / fx), math.ceil(height / fy)))
+        rows = max(1, _BAND_PIXELS // (width * fy)) * fy
         for top in range(0, height, rows):
             band = image.crop((0, top, width, min(top + rows, height)))
-            small.paste(_convert(band, mode).reduce(factor), (0, top // factor))
+            small.paste(_convert(band, mode).reduce((fx, fy)), (0, top // fy))
     if small is not image:
         image.close()
     return small, turn
@@ -171,11 +194,13 @@ def _encode(image: Image.Image, stem: str) -> CleanImage:
     out = BytesIO()
     if image.mode in ("RGBA", "RGBa", "LA") or (image.mode == "P" and "transparency" in image.info):
         image = image.convert("RGBA")
+        image.info = {}  # a JPEG comment or PNG text would otherwise be written back out
         # zlib's default level: optimize=True took up to 8x as long for files within 2% in size.
         image.save(out, "PNG")
         ext = "png"
     else:
         image = image.convert("RGB")
+        image.info = {}
         image.save(out, "JPEG", quality=85, optimize=True, progressive=True)
         ext = "jpg"
     name = f"{stem}.{ext}"

@@ -1,7 +1,8 @@
 """Reads about people: profile headers and the lists of followers, following, blocks, mutes."""
 
 from allauth.account.models import EmailAddress
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Lower
 
 from msg_project.queries import subquery_count
 from users.models import Block, CustomUser, Follow, Mute
@@ -61,15 +62,30 @@ def mutes(user: CustomUser) -> QuerySet[Mute]:
     return Mute.objects.filter(muter=user).select_related("muted")
 
 
+def _same_address(field: str, email: str) -> Q:
+    """Match field to email as the unique constraint does: Lower() on both sides, in the database.
+
+    email__iexact compares UPPER() on PostgreSQL, which folds U+0131 (dotless i) onto "I": an
+    attacker's address with a dotless i would then name a real gmail.com account.
+    """
+    return Q(**{f"{field}__exact": Lower(Value(email))})
+
+
 def account_for_address(email: str) -> CustomUser | None:
     """Return the account whose address email is (ignoring case), if any.
 
     An account's address is CustomUser.email (or one it verified). An address it is only
     changing to is not its own yet, so typing a stranger's address in claims nothing.
     """
-    user = CustomUser.objects.filter(email__iexact=email).first()
+    user = (
+        CustomUser.objects.annotate(email_lower=Lower("email"))
+        .filter(_same_address("email_lower", email))
+        .first()
+    )
     if user is None:
-        verified = EmailAddress.objects.filter(email__iexact=email, verified=True)
+        verified = EmailAddress.objects.annotate(email_lower=Lower("email")).filter(
+            _same_address("email_lower", email), verified=True
+        )
         user = CustomUser.objects.filter(pk__in=verified.values("user_id")).first()
     return user
 
@@ -78,4 +94,7 @@ def account_for_login(login: str) -> CustomUser | None:
     """Return the account a login names: an address when it has an @, else a username."""
     if "@" in login:  # usernames cannot hold one (users.models.username_validator)
         return account_for_address(login)
+    if not login.isascii():
+        # Usernames are ASCII; case-insensitive matching would fold a long s onto "s".
+        return None
     return CustomUser.objects.filter(username__iexact=login).first()
