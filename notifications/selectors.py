@@ -1,6 +1,6 @@
 """Reads for notifications, shared by the page, the nav badge and the API."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from notifications.models import Notification
 from users.models import CustomUser
@@ -12,8 +12,11 @@ def for_user(user: CustomUser) -> QuerySet[Notification]:
     none about a post user may no longer see (a followers-only post after an unfollow, say)."""
     from timelines.selectors import visible_to
 
+    # EXISTS per notification (a primary-key probe), not post IN (every visible post): the
+    # latter had the database list every post the reader may see, on every page view.
+    visible = visible_to(user, include_mutes=False).filter(pk=OuterRef("post_id"))
     qs = Notification.objects.filter(recipient=user).filter(
-        Q(post__isnull=True) | Q(post__in=visible_to(user, include_mutes=False))
+        Q(post__isnull=True) | Exists(visible)
     )
     for hidden in hidden_author_ids(user):
         qs = qs.exclude(actor__in=hidden)
