@@ -15,9 +15,7 @@ def for_user(user: CustomUser) -> QuerySet[Notification]:
     # EXISTS per notification (a primary-key probe), not post IN (every visible post): the
     # latter had the database list every post the reader may see, on every page view.
     visible = visible_to(user, include_mutes=False).filter(pk=OuterRef("post_id"))
-    qs = Notification.objects.filter(recipient=user).filter(
-        Q(post__isnull=True) | Exists(visible)
-    )
+    qs = Notification.objects.filter(recipient=user).filter(Q(post__isnull=True) | Exists(visible))
     for hidden in hidden_author_ids(user):
         qs = qs.exclude(actor__in=hidden)
     return qs.filter(actor__is_active=True).select_related("actor", "post__author")

@@ -77,11 +77,8 @@ def account_for_address(email: str) -> CustomUser | None:
     An account's address is CustomUser.email (or one it verified). An address it is only
     changing to is not its own yet, so typing a stranger's address in claims nothing.
     """
-    user = (
-        CustomUser.objects.annotate(email_lower=Lower("email"))
-        .filter(_same_address("email_lower", email))
-        .first()
-    )
+    holders = CustomUser.objects.annotate(email_lower=Lower("email"))
+    user: CustomUser | None = holders.filter(_same_address("email_lower", email)).first()
     if user is None:
         verified = EmailAddress.objects.annotate(email_lower=Lower("email")).filter(
             _same_address("email_lower", email), verified=True
