@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_htmx",
     "users",
+    "social",
     "posts",
     "timelines",
     "notifications",

@@ -6,6 +6,7 @@ from django.urls import include, path, re_path, register_converter
 from msg_project.views import healthz, media
 from notifications import views as notification_views
 from posts import views as post_views
+from social import views as social_views
 from timelines import views as timeline_views
 from users import views as user_views
 
@@ -39,17 +40,17 @@ urlpatterns = [
     path("search/", timeline_views.search, name="search"),
     path("notifications/", notification_views.notification_list, name="notifications"),
     path("settings/profile/", user_views.settings_profile, name="settings_profile"),
-    path("settings/blocks/", user_views.settings_blocks, name="settings_blocks"),
-    path("settings/mutes/", user_views.settings_mutes, name="settings_mutes"),
+    path("settings/blocks/", social_views.settings_blocks, name="settings_blocks"),
+    path("settings/mutes/", social_views.settings_mutes, name="settings_mutes"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
-    path("@<username:username>/", user_views.profile, name="profile"),
-    path("@<username:username>/followers/", user_views.followers, name="followers"),
-    path("@<username:username>/following/", user_views.following, name="following"),
+    path("@<username:username>/", timeline_views.profile, name="profile"),
+    path("@<username:username>/followers/", social_views.followers, name="followers"),
+    path("@<username:username>/following/", social_views.following, name="following"),
     re_path(
         rf"^@(?P<username>[A-Za-z0-9_]+)/(?P<action>{USER_ACTIONS})/$",
-        user_views.relationship_action,
+        social_views.relationship_action,
         name="relationship_action",
     ),
     path("@<username:username>/<int:pk>/", post_views.post_detail, name="post_detail"),

@@ -3,15 +3,14 @@
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from notifications.models import Notification
+from posts.selectors import visible_to
+from social.selectors import hidden_author_ids
 from users.models import CustomUser
-from users.relations import hidden_author_ids
 
 
 def for_user(user: CustomUser) -> QuerySet[Notification]:
     """user's notifications, newest first: none from blocked, muted or deactivated accounts, and
     none about a post user may no longer see (a followers-only post after an unfollow, say)."""
-    from timelines.selectors import visible_to
-
     # EXISTS per notification (a primary-key probe), not post IN (every visible post): the
     # latter had the database list every post the reader may see, on every page view.
     visible = visible_to(user, include_mutes=False).filter(pk=OuterRef("post_id"))

@@ -1,11 +1,12 @@
 """Writes for notifications. Called by the services whose action causes them."""
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from notifications.models import Kind, Notification
+from social.selectors import has_muted, is_blocked_either_way
 from users.models import CustomUser
-from users.relations import has_muted, is_blocked_either_way
 
 
 def notification_create(
@@ -30,3 +31,13 @@ def notifications_mark_read(*, user: CustomUser) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def notifications_delete_between(a: CustomUser, b: CustomUser) -> None:
+    """Delete what either of two users was told about the other (a block between them)."""
+    Notification.objects.filter(Q(recipient=a, actor=b) | Q(recipient=b, actor=a)).delete()
+
+
+def notifications_delete_mentions(*, post, recipients) -> None:
+    """Withdraw the mention notifications of post sent to recipients (mentions edited out)."""
+    Notification.objects.filter(post=post, kind=Kind.MENTION, recipient__in=recipients).delete()

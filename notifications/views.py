@@ -2,9 +2,10 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from msg_project.http import MemberRequest, max_id_param
+from core.http import max_id_param
+from core.pagination import paginate
 from notifications import selectors, services
-from timelines.selectors import paginate
+from users.http import MemberRequest
 
 
 @require_GET

@@ -11,15 +11,19 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from msg_project import images
-from notifications.models import Kind, Notification
-from notifications.services import notification_create, notification_delete
+from core import images
+from notifications.models import Kind
+from notifications.services import (
+    notification_create,
+    notification_delete,
+    notifications_delete_mentions,
+)
 from posts import search
 from posts.models import Bookmark, Like, Mention, Post, PostImage, PostTag, Tag, Visibility
+from posts.selectors import visible_to
 from posts.text import normalize_tag, parse
-from timelines.selectors import visible_to
+from social.selectors import is_blocked_either_way
 from users.models import CustomUser
-from users.relations import is_blocked_either_way
 
 MAX_IMAGES = 4
 IMAGE_MAX_BYTES = 10 * 1024 * 1024
@@ -76,9 +80,7 @@ def _sync_mentions_and_tags(post: Post, *, notify: bool) -> None:
     users = list(CustomUser.objects.filter(lookup, is_active=True)) if parsed.mentions else []
     removed = Mention.objects.filter(post=post).exclude(user__in=users)
     # A mention edited out takes its notification with it, so toggling it cannot pile them up.
-    Notification.objects.filter(
-        post=post, kind=Kind.MENTION, recipient__in=removed.values("user_id")
-    ).delete()
+    notifications_delete_mentions(post=post, recipients=removed.values("user_id"))
     removed.delete()
     for user in users:
         _, created = Mention.objects.get_or_create(post=post, user=user)
@@ -258,6 +260,11 @@ def posts_delete_by_author(*, author: CustomUser) -> int:
     _forget_after_commit(ids)
     _, by_model = Post.objects.filter(pk__in=ids).delete()
     return by_model.get(Post._meta.label, 0)
+
+
+def account_posts_delete(user: CustomUser) -> None:
+    """Delete what an account wrote before the account itself goes (users.services.user_delete)."""
+    posts_delete_by_author(author=user)
 
 
 # Interactions -------------------------------------------------------------------------------

@@ -9,11 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from msg_project.http import MemberRequest, redirect_back
-from posts import services
+from core.http import redirect_back
+from core.pagination import paginate, paginate_oldest_first
+from posts import selectors, services
 from posts.forms import ComposeForm, PostForm
 from posts.models import Post
-from timelines import selectors
+from timelines.selectors import home
+from users.http import MemberRequest
 
 
 @require_POST
@@ -34,7 +36,7 @@ def post_create(request: MemberRequest) -> HttpResponse:
         else:
             messages.success(request, "Posted.")
             return redirect("home")
-    page = selectors.paginate(selectors.home(request.user), max_id=None)
+    page = paginate(home(request.user))
     return render(request, "timelines/home.html", {"form": form, "page": page}, status=400)
 
 
@@ -76,7 +78,7 @@ def post_detail(request: MemberRequest, username: str, pk: int) -> HttpResponse:
         if request.htmx:
             return render(request, "posts/detail.html#comment-form", {"post": post, "form": form})
     after = request.GET.get("after", "")
-    thread = selectors.paginate_oldest_first(
+    thread = paginate_oldest_first(
         selectors.comments(request.user, post),
         after=int(after) if after.isascii() and after.isdigit() else None,
         size=settings.MSG_COMMENTS_PAGE_SIZE,

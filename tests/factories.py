@@ -6,8 +6,10 @@ import factory
 
 from posts.models import Post
 from posts.services import post_create
-from users.models import CustomUser, Follow
-from users.services import follow_create, user_create
+from social.models import Follow
+from social.services import follow_create
+from users.models import CustomUser
+from users.services import user_create
 
 PASSWORD = "correct-horse-battery-42"
 

@@ -1,4 +1,4 @@
-"""Bad and heavy uploads (msg_project.images through post_create, profile_update and the forms).
+"""Bad and heavy uploads (core.images through post_create, profile_update and the forms).
 
 A file Pillow cannot decode is a form error and stores nothing; a picture at the pixel limit is
 decoded once, no bigger than needed, and turned upright after it is shrunk.
@@ -26,7 +26,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw, ImageOps
 
-from msg_project.images import MAX_PIXELS
+from core.images import MAX_PIXELS
 from posts.models import Post
 from posts.services import ImageUpload, post_create
 from tests.factories import UserFactory

@@ -107,7 +107,7 @@ def test_jpeg_comment_survives_into_the_stored_image():
 
     Expected: the stored image and thumbnail carry no text from the upload.
     Actual: both contain the uploader's comment.
-    Fix: msg_project/images.py _encode: save from a copy with info cleared (image.info = {}),
+    Fix: core/images.py _encode: save from a copy with info cleared (image.info = {}),
     or pass comment=b"" explicitly.
     """
     out = BytesIO()

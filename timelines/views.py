@@ -4,11 +4,16 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from msg_project.http import HtmxRequest, MemberRequest, max_id_param
+from core.http import HtmxRequest, max_id_param
+from core.pagination import paginate
 from posts.forms import ComposeForm
 from posts.models import Post, Tag
+from posts.selectors import search_posts, search_tags
 from posts.text import normalize_tag
+from social.selectors import profile_header, search_people
+from social.views import get_active_user
 from timelines import selectors
+from users.http import MemberRequest
 from users.models import CustomUser
 
 
@@ -16,7 +21,7 @@ def render_timeline(
     request: HtmxRequest, template: str, qs: QuerySet, context: dict, *, key: str = "id"
 ) -> HttpResponse:
     """Render a newest-first timeline page, or only the next page for htmx 'Load more'."""
-    page = selectors.paginate(qs, max_id=max_id_param(request), key=key)
+    page = paginate(qs, max_id=max_id_param(request), key=key)
     context = {**context, "page": page}
     if request.htmx and request.GET.get("max_id"):
         return render(request, "timelines/_timeline.html#page", context)
@@ -68,7 +73,21 @@ def search(request: MemberRequest) -> HttpResponse:
     if q:
         term = q.lstrip("@#")
         if term:
-            context["people"] = list(selectors.search_people(request.user, term, limit=10))
-            context["tags"] = list(selectors.search_tags(request.user, term, limit=10))
-        context["posts"] = list(selectors.search_posts(request.user, q, limit=20))
+            context["people"] = list(search_people(request.user, term, limit=10))
+            context["tags"] = list(search_tags(request.user, term, limit=10))
+        context["posts"] = list(search_posts(request.user, q, limit=20))
     return render(request, "timelines/search.html", context)
+
+
+@require_GET
+def profile(request: MemberRequest, username: str) -> HttpResponse:
+    """A user's posts (or, with ?tab=all, posts and comments), newest first."""
+    author = get_active_user(username)
+    with_comments = request.GET.get("tab") == "all"
+    context = {
+        "profile": author,
+        "tab": "all" if with_comments else "posts",
+        **profile_header(request.user, author),
+    }
+    qs = selectors.profile(request.user, author, with_comments=with_comments)
+    return render_timeline(request, "users/profile.html", qs, context)

@@ -5,9 +5,9 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from posts.services import post_like, post_repost
+from social.services import follow_create
 from tests.e2e.test_flows import log_in, member
 from tests.factories import PASSWORD, CommentFactory, PostFactory
-from users.services import follow_create
 
 pytestmark = pytest.mark.browser
 

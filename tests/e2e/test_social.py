@@ -16,7 +16,7 @@ from playwright.sync_api import Locator, Page, expect
 from posts.models import Post
 from tests.e2e.test_flows import expect_logged_in_home, field, log_in, member
 from tests.factories import PASSWORD
-from users.management.commands.seed_demo import DEMO_PASSWORD
+from timelines.management.commands.seed_demo import DEMO_PASSWORD
 from users.models import CustomUser
 
 pytestmark = pytest.mark.browser

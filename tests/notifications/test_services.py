@@ -15,14 +15,8 @@ from posts.services import (
     post_unlike,
     post_unrepost,
 )
+from social.services import block_create, follow_create, follow_delete, mute_create, mute_delete
 from tests.factories import PostFactory, UserFactory
-from users.services import (
-    block_create,
-    follow_create,
-    follow_delete,
-    mute_create,
-    mute_delete,
-)
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ comments by deactivated accounts, to be read by them."""
 import pytest
 from django.urls import reverse
 
+from social.services import block_create
 from tests.factories import CommentFactory, PostFactory, UserFactory
-from users.services import block_create
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from posts.models import Visibility
+from posts.selectors import search_posts
 from posts.services import post_create, post_delete, post_edit, post_repost
+from social.selectors import search_people
+from social.services import block_create
 from tests.factories import CommentFactory, FollowFactory, PostFactory, UserFactory
-from timelines.selectors import search_people, search_posts
-from users.services import block_create, profile_update
+from users.services import profile_update
 
 pytestmark = pytest.mark.django_db
 

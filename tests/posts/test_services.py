@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from posts.models import Post, Visibility
 from posts.services import post_create, post_delete, post_edit, post_repost
+from social.services import block_create
 from tests.factories import CommentFactory, FollowFactory, PostFactory, UserFactory
-from users.services import block_create
 
 pytestmark = pytest.mark.django_db
 

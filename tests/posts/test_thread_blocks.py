@@ -6,11 +6,12 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from posts import selectors as post_selectors
 from posts.models import Post
 from posts.services import post_create
+from social.services import block_create, block_delete
 from tests.factories import CommentFactory, PostFactory, UserFactory
 from timelines import selectors
-from users.services import block_create, block_delete
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def thread():
 def test_blocked_users_old_comment_disappears_from_the_thread_for_everyone(client, thread):
     """Carol and Dave no longer see Bob's comment on Alice's post, on the page or in lists."""
     for reader in (thread["carol"], thread["dave"]):
-        comments = list(selectors.comments(reader, thread["post"]))
+        comments = list(post_selectors.comments(reader, thread["post"]))
         assert thread["bobs"] not in comments
         assert thread["carols"] in comments
         client.force_login(reader)
@@ -47,7 +48,7 @@ def test_blocked_users_old_comment_disappears_from_the_thread_for_everyone(clien
 
 def test_the_comment_comes_back_when_the_block_is_lifted(thread):
     block_delete(blocker=thread["alice"], blocked=thread["bob"])
-    assert thread["bobs"] in selectors.comments(thread["dave"], thread["post"])
+    assert thread["bobs"] in post_selectors.comments(thread["dave"], thread["post"])
 
 
 def test_the_blocked_author_still_sees_their_own_comment_on_their_profile(thread):

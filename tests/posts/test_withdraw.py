@@ -3,13 +3,13 @@
 import pytest
 from django.urls import reverse
 
+from posts import selectors as post_selectors
 from posts.models import Bookmark, Like, Post, Visibility
 from posts.services import post_bookmark, post_like, post_repost
+from social.services import follow_delete
 from tests.factories import FollowFactory, PostFactory, UserFactory
 from tests.pages import HTMX
-from timelines import selectors
 from users.models import CustomUser
-from users.services import follow_delete
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def test_the_like_is_no_longer_listed_after_it_is_taken_back(client, ex_follower
     alice, bob, post = ex_follower
     client.force_login(bob)
     client.post(action_url(post, "unlike"))
-    assert bob not in [like.user for like in selectors.likers(alice, post)]
+    assert bob not in [like.user for like in post_selectors.likers(alice, post)]
 
 
 def test_a_deactivated_authors_post_can_be_unreposted(client):

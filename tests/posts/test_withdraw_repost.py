@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from posts.models import Bookmark
 from posts.services import post_bookmark, post_repost
+from social.services import block_create
 from tests.factories import PostFactory, UserFactory
-from users.services import block_create
 
 pytestmark = pytest.mark.django_db
 

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from notifications.selectors import for_user
+from posts import selectors as post_selectors
 from posts.services import post_like, post_repost
 from tests.factories import CommentFactory, FollowFactory, PostFactory, UserFactory
 from tests.pages import html
@@ -41,11 +42,11 @@ def test_every_timeline_leaves_them_out(gone):
     for qs in (
         selectors.home(reader),
         selectors.explore(reader),
-        selectors.comments(reader, gone["mine"]),
-        selectors.search_posts(reader, "gone"),
+        post_selectors.comments(reader, gone["mine"]),
+        post_selectors.search_posts(reader, "gone"),
     ):
         assert not hidden & {p.pk for p in qs}
-    assert not selectors.search_tags(reader, "gonetag")
+    assert not post_selectors.search_tags(reader, "gonetag")
 
 
 def test_their_pages_answer_404_and_lists_leave_them_out(client, gone):
@@ -57,9 +58,9 @@ def test_their_pages_answer_404_and_lists_leave_them_out(client, gone):
     assert f"@{gone['gone'].username}" not in page  # not among the likers either
     assert "a post by gone" not in html(client.get(reverse("explore")))
     assert gone["gone"] not in [
-        like.user for like in selectors.likers(gone["reader"], gone["mine"])
+        like.user for like in post_selectors.likers(gone["reader"], gone["mine"])
     ]
-    assert not list(selectors.reposters(gone["reader"], gone["theirs"]))
+    assert not list(post_selectors.reposters(gone["reader"], gone["theirs"]))
     assert all(n.actor_id != gone["gone"].pk for n in for_user(gone["reader"]))
     following = html(client.get(reverse("following", args=[gone["reader"].username])))
     assert f"@{gone['gone'].username}" not in following
@@ -69,5 +70,5 @@ def test_they_come_back_on_reactivation(gone):
     set_active(gone["gone"], True)
     reader = gone["reader"]
     assert gone["post"] in selectors.explore(reader)
-    assert gone["comment"] in selectors.comments(reader, gone["mine"])
+    assert gone["comment"] in post_selectors.comments(reader, gone["mine"])
     assert gone["repost"] in selectors.home(reader)

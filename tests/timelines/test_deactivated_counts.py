@@ -5,10 +5,10 @@ page lists none of them (and "Liked by ... and others" on the detail page)."""
 
 import pytest
 
+from posts import selectors as post_selectors
 from posts.models import Post
 from posts.services import post_like, post_repost
 from tests.factories import CommentFactory, PostFactory, UserFactory
-from timelines import selectors
 from users.models import CustomUser
 
 pytestmark = pytest.mark.django_db
@@ -29,8 +29,8 @@ def test_card_counts_leave_out_deactivated_accounts():
     CommentFactory(author=gone, in_reply_to=post, body="bye")
     CustomUser.objects.filter(pk=gone.pk).update(is_active=False)
 
-    assert list(selectors.likers(reader, post)) == []
-    assert list(selectors.reposters(reader, post)) == []
-    assert list(selectors.comments(reader, post)) == []
-    card = selectors.cards(Post.objects.filter(pk=post.pk), reader).get()
+    assert list(post_selectors.likers(reader, post)) == []
+    assert list(post_selectors.reposters(reader, post)) == []
+    assert list(post_selectors.comments(reader, post)) == []
+    card = post_selectors.cards(Post.objects.filter(pk=post.pk), reader).get()
     assert (card.like_count, card.repost_count, card.comment_count) == (0, 0, 0)

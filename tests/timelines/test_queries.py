@@ -20,10 +20,10 @@ from django.urls import reverse
 from PIL import Image
 
 from posts.services import ImageUpload, post_bookmark, post_like, post_repost
+from social.services import block_create, follow_create, mute_create
 from tests.factories import PostFactory, UserFactory
 from timelines import selectors
 from users.models import CustomUser
-from users.services import block_create, follow_create, mute_create
 
 pytestmark = pytest.mark.django_db
 

@@ -4,16 +4,13 @@ import unicodedata
 
 import pytest
 
+from core.pagination import paginate
+from posts import selectors as post_selectors
 from posts.models import Post, Tag, Visibility
-from posts.services import (
-    post_bookmark,
-    post_create,
-    post_like,
-    post_repost,
-)
+from posts.services import post_bookmark, post_create, post_like, post_repost
+from social.services import block_create, follow_create, follow_delete
 from tests.factories import CommentFactory, FollowFactory, PostFactory, UserFactory
 from timelines import selectors
-from users.services import block_create, follow_create, follow_delete
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +20,7 @@ def _ids(qs) -> list[int]:
 
 
 def _thread(viewer, post: Post) -> list[Post]:
-    return list(selectors.thread_post(viewer, username=post.author.username, pk=post.pk))
+    return list(post_selectors.thread_post(viewer, username=post.author.username, pk=post.pk))
 
 
 # Home
@@ -105,7 +102,7 @@ def test_a_followers_only_post_is_visible_to_its_author(private_post):
     assert post in selectors.profile(author, author)
     assert _thread(author, post) == [post]
     assert post in selectors.tag(author, Tag.objects.get(name="secret"))
-    assert post in selectors.search_posts(author, "quiet")
+    assert post in post_selectors.search_posts(author, "quiet")
 
 
 def test_a_followers_only_post_is_visible_to_followers(private_post):
@@ -115,8 +112,8 @@ def test_a_followers_only_post_is_visible_to_followers(private_post):
     assert post in selectors.profile(follower, post.author)
     assert _thread(follower, post) == [post]
     assert post in selectors.tag(follower, Tag.objects.get(name="secret"))
-    assert post in selectors.search_posts(follower, "quiet")
-    assert list(selectors.comments(follower, post)) == [comment]
+    assert post in post_selectors.search_posts(follower, "quiet")
+    assert list(post_selectors.comments(follower, post)) == [comment]
 
 
 def test_a_followers_only_post_never_reaches_a_non_follower(private_post):
@@ -124,11 +121,11 @@ def test_a_followers_only_post_never_reaches_a_non_follower(private_post):
     post, _, _, outsider = private_post
     assert post not in selectors.explore(outsider)
     assert post not in selectors.tag(outsider, Tag.objects.get(name="secret"))
-    assert not list(selectors.search_posts(outsider, "quiet"))
+    assert not list(post_selectors.search_posts(outsider, "quiet"))
     assert post not in selectors.profile(outsider, post.author)
     assert post not in selectors.profile(outsider, post.author, with_comments=True)
     assert _thread(outsider, post) == []
-    assert list(selectors.comments(outsider, post)) == []
+    assert list(post_selectors.comments(outsider, post)) == []
     assert post not in selectors.home(outsider)
 
 
@@ -138,7 +135,7 @@ def test_a_followers_only_comment_is_hidden_from_non_followers_on_a_public_post(
     commenter = UserFactory()
     public = post_create(author=commenter, body="open", in_reply_to=post)
     post_create(author=commenter, body="closed", in_reply_to=post, visibility="followers")
-    assert list(selectors.comments(user, post)) == [public]
+    assert list(post_selectors.comments(user, post)) == [public]
 
 
 def test_unfollow_hides_followers_only_posts_at_once(private_post):
@@ -150,7 +147,7 @@ def test_unfollow_hides_followers_only_posts_at_once(private_post):
     assert post not in selectors.profile(follower, post.author)
     assert _thread(follower, post) == []
     assert post not in selectors.tag(follower, Tag.objects.get(name="secret"))
-    assert not list(selectors.search_posts(follower, "quiet words"))
+    assert not list(post_selectors.search_posts(follower, "quiet words"))
 
 
 def test_following_shows_followers_only_posts_at_once(private_post):
@@ -183,7 +180,7 @@ def test_a_block_hides_each_sides_posts_from_the_other_everywhere(blocked_pair, 
     wall = Tag.objects.get(name="wall")
     assert hidden not in selectors.explore(viewer)
     assert hidden not in selectors.tag(viewer, wall)
-    assert hidden not in selectors.search_posts(viewer, "brick")
+    assert hidden not in post_selectors.search_posts(viewer, "brick")
     assert list(selectors.profile(viewer, hidden.author, with_comments=True)) == []
     assert _thread(viewer, hidden) == []
     assert hidden not in selectors.home(viewer)
@@ -192,7 +189,7 @@ def test_a_block_hides_each_sides_posts_from_the_other_everywhere(blocked_pair, 
 def test_a_block_hides_the_blocked_users_comments(blocked_pair):
     """The blocker does not see the blocked user's comment on their own post."""
     blocker, _, blocker_post, _ = blocked_pair
-    assert list(selectors.comments(blocker, blocker_post)) == []
+    assert list(post_selectors.comments(blocker, blocker_post)) == []
 
 
 def test_a_block_leaves_third_parties_alone(blocked_pair):
@@ -226,7 +223,7 @@ def test_paginate_pages_do_not_overlap_and_cover_everything(user, total):
     max_id = None
     pages = 0
     while True:
-        page = selectors.paginate(selectors.home(user), max_id=max_id, size=3)
+        page = paginate(selectors.home(user), max_id=max_id, size=3)
         pages += 1
         assert len(page.items) <= 3
         seen.extend(_ids(page.items))
@@ -241,14 +238,14 @@ def test_paginate_pages_do_not_overlap_and_cover_everything(user, total):
 def test_paginate_last_page_has_no_cursor(user):
     """A list that fits on one page returns next_max_id None."""
     PostFactory(author=user)
-    page = selectors.paginate(selectors.home(user), max_id=None, size=3)
+    page = paginate(selectors.home(user), max_id=None, size=3)
     assert len(page.items) == 1
     assert page.next_max_id is None
 
 
 def test_paginate_empty_list(user):
     """An empty list is one empty page without a cursor."""
-    page = selectors.paginate(selectors.home(user), max_id=None, size=3)
+    page = paginate(selectors.home(user), max_id=None, size=3)
     assert page.items == []
     assert page.next_max_id is None
 
@@ -258,7 +255,7 @@ def test_paginate_uses_the_page_size_setting(user, settings):
     settings.MSG_PAGE_SIZE = 2
     for _ in range(3):
         PostFactory(author=user)
-    page = selectors.paginate(selectors.home(user), max_id=None)
+    page = paginate(selectors.home(user), max_id=None)
     assert len(page.items) == 2
     assert page.next_max_id is not None
 
@@ -273,10 +270,8 @@ def test_bookmarks_are_ordered_by_bookmark_time_not_post_time(user):
     post_bookmark(user=user, post=old)
     post_bookmark(user=user, post=middle)
     PostFactory()  # not bookmarked
-    page = selectors.paginate(selectors.bookmarks(user), max_id=None, key="bookmark_id", size=2)
-    rest = selectors.paginate(
-        selectors.bookmarks(user), max_id=page.next_max_id, key="bookmark_id", size=2
-    )
+    page = paginate(selectors.bookmarks(user), max_id=None, key="bookmark_id", size=2)
+    rest = paginate(selectors.bookmarks(user), max_id=page.next_max_id, key="bookmark_id", size=2)
     assert _ids(page.items) + _ids(rest.items) == [middle.pk, old.pk, new.pk]
     assert rest.next_max_id is None
 
@@ -410,8 +405,8 @@ def test_reply_in_a_followers_only_thread_reaches_only_the_threads_audience():
     post = post_create(author=alice, body="private #plans", visibility="followers")
     reply = post_create(author=carol, body="the merger closes friday #plans", in_reply_to=post)
     assert not selectors.profile(dave, carol, with_comments=True).filter(pk=reply.pk).exists()
-    assert reply.pk not in [p.pk for p in selectors.search_posts(dave, "merger")]
-    assert reply.pk in [p.pk for p in selectors.search_posts(carol, "merger")]
+    assert reply.pk not in [p.pk for p in post_selectors.search_posts(dave, "merger")]
+    assert reply.pk in [p.pk for p in post_selectors.search_posts(carol, "merger")]
     # ...while the author of the thread sees and may delete the reply, though she does not
     # follow carol.
-    assert selectors.comments(alice, post).filter(pk=reply.pk).exists()
+    assert post_selectors.comments(alice, post).filter(pk=reply.pk).exists()

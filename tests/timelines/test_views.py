@@ -12,10 +12,10 @@ from django.urls import reverse
 from notifications.models import Notification
 from posts.models import Visibility
 from posts.services import post_bookmark, post_like, post_repost
+from social.services import follow_create
 from tests.factories import FollowFactory, PostFactory, UserFactory
 from tests.pages import HTMX, empty_state, html, next_max_id, post_ids, template_names
 from users.models import CustomUser
-from users.services import follow_create
 
 pytestmark = pytest.mark.django_db
 

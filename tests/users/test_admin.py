@@ -13,11 +13,11 @@ from django.db import connection
 from django.urls import reverse
 
 from posts.models import Post
+from posts.selectors import search_posts
 from posts.services import ImageUpload, post_create
 from tests.factories import PASSWORD, SuperUserFactory, UserFactory
 from tests.users.helpers import is_logged_in, rate
 from tests.users.test_media import image_bytes, upload
-from timelines.selectors import search_posts
 from users.admin import CustomUserAdmin
 from users.forms import CustomUserChangeForm, CustomUserCreationForm
 from users.models import CustomUser

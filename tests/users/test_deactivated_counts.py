@@ -5,8 +5,8 @@ people_shown_to, shows one."""
 import pytest
 from django.urls import reverse
 
+from social import selectors as user_selectors
 from tests.factories import FollowFactory, UserFactory
-from users import selectors as user_selectors
 from users.models import CustomUser
 
 pytestmark = pytest.mark.django_db

@@ -5,10 +5,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from social.services import follow_create
 from tests.factories import PostFactory, UserFactory
 from tests.pages import html
 from users.models import CustomUser
-from users.services import follow_create, profile_update
+from users.services import profile_update
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from posts.models import Like
 from posts.services import post_like
+from social.models import Block
+from social.services import block_create
 from tests.factories import PostFactory, UserFactory
-from users.models import Block, CustomUser
-from users.services import block_create
+from users.models import CustomUser
 
 
 def _run(target, errors):

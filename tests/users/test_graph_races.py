@@ -12,9 +12,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 
+from social.models import Block, Follow
+from social.services import block_create, follow_create
 from tests.factories import UserFactory
-from users.models import Block, Follow
-from users.services import block_create, follow_create
 
 TRIES = 25
 

@@ -6,12 +6,11 @@ from django.db import IntegrityError, transaction
 
 from notifications import selectors as notification_selectors
 from notifications.models import Kind, Notification
+from posts import selectors as post_selectors
 from posts.models import Bookmark, Like, Post, Tag
 from posts.services import post_bookmark, post_create, post_like, post_repost
-from tests.factories import FollowFactory, PostFactory, UserFactory
-from timelines import selectors
-from users.models import Block, Follow, Mute
-from users.services import (
+from social.models import Block, Follow, Mute
+from social.services import (
     block_create,
     block_delete,
     follow_create,
@@ -19,6 +18,8 @@ from users.services import (
     mute_create,
     mute_delete,
 )
+from tests.factories import FollowFactory, PostFactory, UserFactory
+from timelines import selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -289,7 +290,7 @@ def test_mute_hides_the_muted_users_posts_from_search(muted_pair):
     muter, muted = muted_pair
     post = PostFactory(author=muted, body="zucchini harvest")
     other = PostFactory(body="zucchini recipes")
-    found = list(selectors.search_posts(muter, "zucchini"))
+    found = list(post_selectors.search_posts(muter, "zucchini"))
     assert post not in found
     assert other in found
 
@@ -321,7 +322,7 @@ def test_the_muted_user_sees_no_difference(muted_pair):
     assert post in selectors.home(muted)
     assert post in selectors.explore(muted)
     assert post in selectors.tag(muted, Tag.objects.get(name="gardening"))
-    assert post in selectors.search_posts(muted, "snails")
+    assert post in post_selectors.search_posts(muted, "snails")
     assert post in selectors.profile(muted, muter)
     mine = PostFactory(author=muted)
     post_like(user=muter, post=mine)

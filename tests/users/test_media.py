@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from msg_project.images import MAX_PIXELS
+from core.images import MAX_PIXELS
 from posts.models import Post, PostImage
 from posts.services import ImageUpload, post_create
 from tests.factories import UserFactory

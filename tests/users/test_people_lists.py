@@ -4,9 +4,10 @@ someone who blocked it, nor a deactivated account."""
 import pytest
 from django.urls import reverse
 
+from social.services import block_create
 from tests.factories import FollowFactory, UserFactory
 from tests.pages import html
-from users.services import block_create, profile_update
+from users.services import profile_update
 
 pytestmark = pytest.mark.django_db
 

@@ -15,15 +15,12 @@ from PIL import Image
 
 from posts.models import Bookmark, Like, Post, Visibility
 from posts.services import post_like, post_repost
+from social.models import Block, Follow, Mute
+from social.services import block_create, follow_create, mute_create
 from tests.factories import CommentFactory, FollowFactory, PostFactory, UserFactory
 from tests.pages import HTMX, empty_state, html, post_ids, template_names
-from users.models import Block, CustomUser, Follow, Mute
-from users.services import (
-    block_create,
-    follow_create,
-    mute_create,
-    profile_update,
-)
+from users.models import CustomUser
+from users.services import profile_update
 
 pytestmark = pytest.mark.django_db
 
@@ -421,7 +418,7 @@ def test_people_lists_are_paginated_newest_first(member_client, other_user, sett
     url = reverse(name, kwargs={"username": other_user.username})
     first = member_client.get(url)
     assert first.status_code == 200
-    assert "users/people.html" in template_names(first)
+    assert "social/people.html" in template_names(first)
     match = re.search(r'href="\?max_id=(\d+)"', html(first))
     assert match is not None
     second = member_client.get(url, {"max_id": match.group(1)})
@@ -460,7 +457,7 @@ def test_blocks_and_mutes_are_listed_and_can_be_undone(
     url = reverse(name)
     empty = member_client.get(url)
     assert empty.status_code == 200
-    assert "users/relations.html" in template_names(empty)
+    assert "social/relations.html" in template_names(empty)
     assert empty_state(empty)
 
     if create == "block":

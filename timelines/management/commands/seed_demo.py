@@ -11,8 +11,9 @@ from PIL import Image, ImageDraw
 
 from posts.models import Post
 from posts.services import post_bookmark, post_create, post_like, post_repost
+from social.services import follow_create
 from users.models import CustomUser
-from users.services import follow_create, profile_update, user_create
+from users.services import profile_update, user_create
 
 DEMO_PASSWORD = "demo-password-2026"
 

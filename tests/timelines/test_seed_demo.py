@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from posts.models import Post
 from tests.factories import UserFactory
-from users.management.commands.seed_demo import DEMO_PASSWORD
+from timelines.management.commands.seed_demo import DEMO_PASSWORD
 from users.models import CustomUser
 
 pytestmark = pytest.mark.django_db

@@ -1,10 +1,8 @@
-"""Request types for views, and small helpers every app's views share."""
+"""Request types and small helpers that every app's views share."""
 
 from django.http import HttpRequest, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.middleware import HtmxDetails
-
-from users.models import CustomUser
 
 
 class HtmxRequest(HttpRequest):
@@ -13,17 +11,20 @@ class HtmxRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-class MemberRequest(HtmxRequest):
-    """A request from a logged-in user (LoginRequiredMiddleware guarantees it)."""
-
-    user: CustomUser
+def _id_param(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    # isdigit() alone accepts "²" and other Unicode digits that int() rejects.
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 20 else None
 
 
 def max_id_param(request: HttpRequest) -> int | None:
     """The ?max_id= cursor of a newest-first list, if valid."""
-    value = request.GET.get("max_id", "")
-    # isdigit() alone accepts "²" and other Unicode digits that int() rejects.
-    return int(value) if value.isascii() and value.isdigit() else None
+    return _id_param(request, "max_id")
+
+
+def cursor_params(request: HttpRequest) -> dict[str, int | None]:
+    """The ?max_id=, ?since_id= and ?min_id= cursors, for core.pagination.paginate."""
+    return {name: _id_param(request, name) for name in ("max_id", "since_id", "min_id")}
 
 
 def redirect_back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:

@@ -1,0 +1,109 @@
+"""Reads about the social graph: the questions other apps ask about it, profile headers and
+the lists of followers, following, blocks and mutes."""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from core.queries import subquery_count
+from social.models import Block, Follow, Mute
+from users.models import CustomUser
+
+
+def is_blocked_either_way(a: CustomUser, b: CustomUser) -> bool:
+    return Block.objects.filter(Q(blocker=a, blocked=b) | Q(blocker=b, blocked=a)).exists()
+
+
+def has_muted(muter: CustomUser, muted: CustomUser) -> bool:
+    return Mute.objects.filter(muter=muter, muted=muted).exists()
+
+
+def is_following(follower: CustomUser, followee: CustomUser) -> bool:
+    return Follow.objects.filter(follower=follower, followee=followee).exists()
+
+
+def followee_ids(user: CustomUser) -> QuerySet:
+    """Subquery: ids of the accounts user follows."""
+    return Follow.objects.filter(follower=user).values("followee_id")
+
+
+def hidden_author_ids(user: CustomUser, *, include_mutes: bool = True) -> list[QuerySet]:
+    """Subqueries of ids whose posts user must not see: blocked either way (and muted)."""
+    subqueries: list[QuerySet] = [
+        Block.objects.filter(blocker=user).values("blocked_id"),
+        Block.objects.filter(blocked=user).values("blocker_id"),
+    ]
+    if include_mutes:
+        subqueries.append(Mute.objects.filter(muter=user).values("muted_id"))
+    return subqueries
+
+
+def people_shown_to(qs: QuerySet, viewer: CustomUser, *, person: str) -> QuerySet:
+    """qs without rows whose user (the field called person) viewer must not be shown in a
+    list: deactivated, or blocked either way."""
+    qs = qs.filter(**{f"{person}__is_active": True})
+    for hidden in hidden_author_ids(viewer, include_mutes=False):
+        qs = qs.exclude(**{f"{person}__in": hidden})
+    return qs
+
+
+RELATION_FLAGS = ("following", "follows_you", "blocking", "blocked_by", "muting")
+
+
+def profile_header(viewer: CustomUser, other: CustomUser) -> dict:
+    """What a profile header shows: the relationship both ways and the counts (one query)."""
+    row = (
+        CustomUser.objects.filter(pk=other.pk)
+        .annotate(
+            following=Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("pk"))),
+            follows_you=Exists(Follow.objects.filter(follower=OuterRef("pk"), followee=viewer)),
+            blocking=Exists(Block.objects.filter(blocker=viewer, blocked=OuterRef("pk"))),
+            blocked_by=Exists(Block.objects.filter(blocker=OuterRef("pk"), blocked=viewer)),
+            muting=Exists(Mute.objects.filter(muter=viewer, muted=OuterRef("pk"))),
+            # Deactivated accounts are left out of the counts, as they are of the lists.
+            followers_count=subquery_count(
+                Follow.objects.filter(followee=OuterRef("pk"), follower__is_active=True),
+                "followee",
+            ),
+            following_count=subquery_count(
+                Follow.objects.filter(follower=OuterRef("pk"), followee__is_active=True),
+                "follower",
+            ),
+        )
+        .values(*RELATION_FLAGS, "followers_count", "following_count")
+        .get()
+    )
+    return {
+        "relation": {flag: row[flag] for flag in RELATION_FLAGS},
+        "counts": {"followers": row["followers_count"], "following": row["following_count"]},
+        "is_self": viewer.pk == other.pk,
+    }
+
+
+def followers(viewer: CustomUser, person: CustomUser) -> QuerySet[Follow]:
+    """Follow edges into person, with the follower loaded (paginate newest first), leaving out
+    accounts viewer must not be shown (blocked either way, deactivated)."""
+    qs = Follow.objects.filter(followee=person).select_related("follower")
+    return people_shown_to(qs, viewer, person="follower")
+
+
+def following(viewer: CustomUser, person: CustomUser) -> QuerySet[Follow]:
+    """Follow edges out of person, with the followee loaded, as followers() filters them."""
+    qs = Follow.objects.filter(follower=person).select_related("followee")
+    return people_shown_to(qs, viewer, person="followee")
+
+
+def blocks(user: CustomUser) -> QuerySet[Block]:
+    return Block.objects.filter(blocker=user).select_related("blocked")
+
+
+def mutes(user: CustomUser) -> QuerySet[Mute]:
+    return Mute.objects.filter(muter=user).select_related("muted")
+
+
+def search_people(viewer: CustomUser, text: str, *, limit: int = 10) -> QuerySet[CustomUser]:
+    """Active accounts whose username or display name starts with text (blocked ones hidden)."""
+    qs = CustomUser.objects.filter(
+        Q(username__istartswith=text) | Q(display_name__istartswith=text), is_active=True
+    )
+    for hidden in hidden_author_ids(viewer, include_mutes=False):
+        qs = qs.exclude(pk__in=hidden)
+    return qs.order_by("username")[:limit]

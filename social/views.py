@@ -1,0 +1,105 @@
+"""The social graph's pages: followers and following lists, the follow/block/mute buttons,
+and the settings lists of blocked and muted accounts."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET, require_POST
+
+from core.http import max_id_param, redirect_back
+from core.pagination import paginate
+from social import selectors, services
+from social.models import Block, Mute
+from social.selectors import is_blocked_either_way
+from users.http import MemberRequest
+from users.models import CustomUser
+
+
+def get_active_user(username: str) -> CustomUser:
+    """Return the active account called username (any case), or 404."""
+    return get_object_or_404(CustomUser, username__iexact=username, is_active=True)
+
+
+def _people_page(request: MemberRequest, username: str, *, followers: bool) -> HttpResponse:
+    person = get_active_user(username)
+    if person.pk != request.user.pk and is_blocked_either_way(request.user, person):
+        raise Http404("No such list.")
+    viewer = request.user
+    edges = (
+        selectors.followers(viewer, person) if followers else selectors.following(viewer, person)
+    )
+    page = paginate(edges, max_id=max_id_param(request))
+    people = [e.follower if followers else e.followee for e in page.items]
+    context = {"person": person, "people": people, "page": page, "followers": followers}
+    return render(request, "social/people.html", context)
+
+
+@require_GET
+def followers(request: MemberRequest, username: str) -> HttpResponse:
+    return _people_page(request, username, followers=True)
+
+
+@require_GET
+def following(request: MemberRequest, username: str) -> HttpResponse:
+    return _people_page(request, username, followers=False)
+
+
+# action: (service, the acting user's keyword, the other user's keyword, what to tell them)
+ACTIONS: dict[str, tuple[Callable[..., object], str, str, str]] = {
+    "follow": (services.follow_create, "follower", "followee", "You follow @{} now."),
+    "unfollow": (services.follow_delete, "follower", "followee", "You no longer follow @{}."),
+    "block": (
+        services.block_create,
+        "blocker",
+        "blocked",
+        "You blocked @{}. Neither of you sees the other's posts.",
+    ),
+    "unblock": (services.block_delete, "blocker", "blocked", "You unblocked @{}."),
+    "mute": (services.mute_create, "muter", "muted", "You muted @{}. They are not told."),
+    "unmute": (services.mute_delete, "muter", "muted", "You unmuted @{}."),
+}
+
+
+@require_POST
+def relationship_action(request: MemberRequest, username: str, action: str) -> HttpResponse:
+    """Follow, block or mute (or undo): a one-click POST, updated in place with htmx."""
+    other = get_active_user(username)
+    service, me, them, done = ACTIONS[action]
+    try:
+        service(**{me: request.user, them: other})
+    except (PermissionDenied, ValidationError) as error:
+        message = " ".join(getattr(error, "messages", [str(error)]))
+        if request.htmx:
+            return HttpResponse(message, status=403)
+        messages.error(request, message)
+    else:
+        if not request.htmx:
+            messages.success(request, done.format(other.username))
+    if request.htmx:
+        context = {"profile": other, **selectors.profile_header(request.user, other)}
+        return render(request, "users/profile.html#relationship", context)
+    return redirect_back(request, other.get_absolute_url())
+
+
+def _relations_page(request: MemberRequest, *, blocks: bool) -> HttpResponse:
+    edges: QuerySet[Block] | QuerySet[Mute]
+    edges = selectors.blocks(request.user) if blocks else selectors.mutes(request.user)
+    page = paginate(edges, max_id=max_id_param(request))
+    people = [e.blocked if blocks else e.muted for e in page.items]
+    return render(
+        request, "social/relations.html", {"people": people, "page": page, "blocks": blocks}
+    )
+
+
+@require_GET
+def settings_blocks(request: MemberRequest) -> HttpResponse:
+    return _relations_page(request, blocks=True)
+
+
+@require_GET
+def settings_mutes(request: MemberRequest) -> HttpResponse:
+    return _relations_page(request, blocks=False)
