@@ -13,9 +13,12 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.forms import BaseForm
 from django.http import HttpRequest
 
+from users.models import CustomUser
 from users.selectors import account_for_address, account_for_login
+from users.services import user_create
 from users.tasks import send_email
 
 
@@ -58,6 +61,26 @@ class AccountAdapter(DefaultAccountAdapter):
                 action="login_failed",
                 key=_failed_logins_key(self.request, f"account:{user.pk}"),
             )
+
+    def save_user(
+        self,
+        request: HttpRequest,
+        user: AbstractBaseUser,
+        form: BaseForm,
+        commit: bool = True,
+    ) -> CustomUser:
+        """Create the signing-up user with user_create; allauth then adds the unverified address
+        and mails the confirmation link.
+
+        allauth passes an unsaved user and commit=False only for social accounts, which msg
+        does not have; the returned user is the one allauth carries on with.
+        """
+        data = form.cleaned_data
+        return user_create(
+            username=data["username"],
+            email=data["email"],
+            password=data.get("password1") or None,
+        )
 
     def confirm_email(self, request: HttpRequest, email_address: EmailAddress) -> bool:
         """Confirm the address, unless another account has taken it since it was added."""

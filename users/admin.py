@@ -1,9 +1,27 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.forms import ModelForm
+from django.http import HttpRequest
 
 from users.forms import CustomUserChangeForm, CustomUserCreationForm
 from users.models import CustomUser
-from users.services import email_address_mark_verified, user_delete
+from users.services import user_create, user_delete, user_update
+
+# The change form's fields that user_update writes (the rest are read-only here).
+UPDATABLE = (
+    "username",
+    "email",
+    "email_verified",
+    "first_name",
+    "last_name",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+    "groups",
+    "user_permissions",
+)
 
 
 class CustomUserAdmin(UserAdmin):
@@ -11,6 +29,16 @@ class CustomUserAdmin(UserAdmin):
     add_form = CustomUserCreationForm
     form = CustomUserChangeForm
     list_display = ["username", "email", "is_staff", "is_active", "date_joined"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Personal info", {"fields": ("first_name", "last_name", "email", "email_verified")}),
+        (
+            "Permissions",
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        ("Important dates", {"fields": ("last_login", "date_joined")}),
+    )
+    readonly_fields = ("last_login", "date_joined")
     add_fieldsets = (
         (
             None,
@@ -23,17 +51,38 @@ class CustomUserAdmin(UserAdmin):
         ),
     )
 
-    def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
-        if not change:
+    def save_model(
+        self, request: HttpRequest, obj: CustomUser, form: ModelForm, change: bool
+    ) -> None:
+        """Write through the users services, never with obj.save()."""
+        data = form.cleaned_data
+        if change:
+            # obj already holds the form's values; user_update compares against the stored row.
+            changes: dict[str, Any] = {name: data[name] for name in UPDATABLE if name in data}
+            user_update(user=CustomUser.objects.get(pk=obj.pk), **changes)
+        else:
             # The operator vouches for the address, so mandatory verification does not lock
             # the new user out.
-            email_address_mark_verified(user=obj)
+            user = user_create(
+                username=data["username"],
+                email=data["email"],
+                password=data["password1"],
+                email_verified=True,
+            )
+            # The admin logs the addition and redirects with the object the form built.
+            obj.pk = user.pk
+            obj._state.adding = False
 
-    def delete_model(self, request, obj) -> None:
+    def save_related(self, request: HttpRequest, form: ModelForm, formsets, change: bool) -> None:
+        # user_update has set the groups and permissions already; form.save_m2m() would write
+        # them a second time, outside the service.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def delete_model(self, request: HttpRequest, obj: CustomUser) -> None:
         user_delete(user=obj)
 
-    def delete_queryset(self, request, queryset) -> None:
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
         for user in queryset:
             user_delete(user=user)
 

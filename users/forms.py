@@ -17,9 +17,31 @@ class CustomUserCreationForm(UserCreationForm):
 
 
 class CustomUserChangeForm(UserChangeForm):
+    """The admin's change form; users.services.user_update writes what it holds."""
+
+    email_verified = forms.BooleanField(
+        label="The new address is verified",
+        required=False,
+        initial=True,
+        help_text=(
+            "Applies only when you change the email address. Ticked: the user logs in with the "
+            "new address at once. Unticked: they must confirm it first (a link is mailed when "
+            "they next log in). Either way the old address stops working."
+        ),
+    )
+
     class Meta:
         model = CustomUser
         fields = UserChangeForm.Meta.fields
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"]
+        holder = account_for_address(email)
+        if holder is not None and holder.pk != self.instance.pk:
+            # Another account's verified address: the model's own constraint sees only
+            # CustomUser.email.
+            raise forms.ValidationError(_constraint_message("users_email_ci_unique"))
+        return email
 
 
 class SignupForm(AllauthSignupForm):

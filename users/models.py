@@ -1,9 +1,10 @@
 from typing import ClassVar
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -34,14 +35,81 @@ def validate_display_name(value: str) -> None:
 
 
 class CustomUserManager(UserManager["CustomUser"]):
-    def create_superuser(self, username, email=None, password=None, **extra_fields):
-        """Create a superuser whose email counts as verified, so the operator can log in."""
-        from users.services import email_address_mark_verified
+    """Users, each made by create_account: user_create calls it, and so does createsuperuser
+    (through create_superuser), which cannot call the service without importing upwards."""
 
-        user = super().create_superuser(username, email, password, **extra_fields)
-        if user.email:
-            email_address_mark_verified(user=user)
+    def create_account(
+        self,
+        *,
+        username: str,
+        email: str,
+        password: str | None,
+        email_verified: bool = False,
+        is_staff: bool = False,
+        is_superuser: bool = False,
+    ) -> "CustomUser":
+        """Validate and save a new user; record their email verified when an operator vouches.
+
+        An unverified address gets its EmailAddress row from allauth's sign-up flow, which
+        mails the confirmation link.
+        """
+        user = self.model(
+            username=self.model.normalize_username(username),
+            email=email,
+            is_staff=is_staff,
+            is_superuser=is_superuser,
+        )
+        if password is None:
+            user.set_unusable_password()
+        else:
+            user.set_password(password)
+        user.full_clean()
+        with transaction.atomic(using=self.db):
+            user.save(using=self.db)
+            if email_verified:
+                EmailAddress.objects.using(self.db).create(
+                    user=user, email=user.email, verified=True, primary=True
+                )
         return user
+
+    def create_user(
+        self,
+        username: str,
+        email: str | None = None,
+        password: str | None = None,
+        **extra_fields: bool,
+    ) -> "CustomUser":
+        """Create a member whose address still needs confirming."""
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self.create_account(
+            username=username,
+            email=self.normalize_email(email),
+            password=password,
+            **extra_fields,
+        )
+
+    def create_superuser(
+        self,
+        username: str,
+        email: str | None = None,
+        password: str | None = None,
+        **extra_fields: bool,
+    ) -> "CustomUser":
+        """Create a superuser whose email counts as verified, so the operator can log in."""
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        if extra_fields["is_staff"] is not True:
+            raise ValueError("Superuser must have is_staff=True.")
+        if extra_fields["is_superuser"] is not True:
+            raise ValueError("Superuser must have is_superuser=True.")
+        return self.create_account(
+            username=username,
+            email=self.normalize_email(email),
+            password=password,
+            email_verified=True,
+            **extra_fields,
+        )
 
 
 class CustomUser(AbstractUser):

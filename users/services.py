@@ -1,31 +1,23 @@
 """Writes for users. Views, admin, commands and tests call these, never .save() directly."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from core import images
 from users.models import CustomUser
+from users.selectors import account_for_address
 
 # What other apps must do before an account goes: posts registers the deletion of the
 # account's posts with their image files and search rows (PostsConfig.ready). users imports
 # no other app, so it cannot call them itself; the list keeps the flow explicit and greppable.
 ACCOUNT_DELETE_STEPS: list[Callable[[CustomUser], object]] = []
 
-
-@transaction.atomic
-def email_address_mark_verified(*, user: CustomUser) -> EmailAddress:
-    """Record the user's email as their verified primary address."""
-    address, _ = EmailAddress.objects.update_or_create(
-        user=user,
-        email__iexact=user.email,
-        defaults={"email": user.email, "verified": True, "primary": True},
-    )
-    EmailAddress.objects.filter(user=user).exclude(pk=address.pk).update(primary=False)
-    return address
+(_EMAIL_UNIQUE,) = (c for c in CustomUser._meta.constraints if c.name == "users_email_ci_unique")
 
 
 @transaction.atomic
@@ -36,17 +28,73 @@ def user_create(
     password: str | None,
     email_verified: bool = False,
     is_staff: bool = False,
+    is_superuser: bool = False,
 ) -> CustomUser:
     """Create a user after full validation; mark the email verified when the operator vouches."""
-    user = CustomUser(username=username, email=email, is_staff=is_staff)
-    if password is None:
-        user.set_unusable_password()
-    else:
-        user.set_password(password)
-    user.full_clean()
-    user.save()
-    if email_verified:
-        email_address_mark_verified(user=user)
+    return CustomUser.objects.create_account(
+        username=username,
+        email=email,
+        password=password,
+        email_verified=email_verified,
+        is_staff=is_staff,
+        is_superuser=is_superuser,
+    )
+
+
+@transaction.atomic
+def user_update(
+    *,
+    user: CustomUser,
+    username: str | None = None,
+    email: str | None = None,
+    email_verified: bool = False,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    is_active: bool | None = None,
+    is_staff: bool | None = None,
+    is_superuser: bool | None = None,
+    groups: Iterable[Group] | None = None,
+    user_permissions: Iterable[Permission] | None = None,
+) -> CustomUser:
+    """Change an account's identity or access; leave each field given as None as it is.
+
+    A new email replaces the old one in allauth too: it becomes the only, primary address,
+    verified when email_verified says the operator checked it (else the user must confirm it
+    before logging in), and the old address no longer logs in. Deactivating (is_active=False)
+    hides the account and everything it wrote until it is reactivated.
+    """
+    stored_email = CustomUser.objects.select_for_update().values_list("email", flat=True)
+    old_email = stored_email.get(pk=user.pk)
+    changes = {
+        "username": username,
+        "email": email,
+        "first_name": first_name,
+        "last_name": last_name,
+        "is_active": is_active,
+        "is_staff": is_staff,
+        "is_superuser": is_superuser,
+    }
+    changes = {name: value for name, value in changes.items() if value is not None}
+    for name, value in changes.items():
+        setattr(user, name, value)
+    email_changed = email is not None and email != old_email
+    if email_changed:
+        holder = account_for_address(user.email)
+        if holder is not None and holder.pk != user.pk:
+            raise ValidationError({"email": _EMAIL_UNIQUE.get_violation_error_message()})
+    user.full_clean(exclude=["password", "avatar"])
+    user.save(update_fields=list(changes))
+    if email_changed:
+        # One address per account: the old one, and any change still pending, go with their
+        # confirmation keys, so none of them logs in or can be confirmed any more.
+        EmailAddress.objects.filter(user=user).delete()
+        EmailAddress.objects.create(
+            user=user, email=user.email, verified=email_verified, primary=True
+        )
+    if groups is not None:
+        user.groups.set(groups)
+    if user_permissions is not None:
+        user.user_permissions.set(user_permissions)
     return user
 
 

@@ -8,15 +8,18 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib import admin
 from django.contrib.auth.models import Permission
+from django.core import mail
 from django.core.management import call_command
 from django.db import connection
+from django.forms import MultiWidget
 from django.urls import reverse
 
 from posts.models import Post
 from posts.selectors import search_posts
 from posts.services import ImageUpload, post_create
 from tests.factories import PASSWORD, SuperUserFactory, UserFactory
-from tests.users.helpers import is_logged_in, rate
+from tests.users.calls import record_calls
+from tests.users.helpers import is_logged_in, login, messages_to, rate
 from tests.users.test_media import image_bytes, upload
 from users.admin import CustomUserAdmin
 from users.forms import CustomUserChangeForm, CustomUserCreationForm
@@ -270,3 +273,116 @@ def test_deleting_a_user_in_the_admin_removes_their_posts_files_and_search_rows(
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM post_search WHERE rowid = %s", [post.pk])
             assert cursor.fetchone()[0] == 0
+
+
+# --- changing a user in the admin goes through user_update ----------------------------------------
+
+
+def change_form_data(admin_client, user: CustomUser, **changes) -> dict:
+    """The admin change form's data for user as the page shows it, with changes applied."""
+    response = admin_client.get(reverse("admin:users_customuser_change", args=[user.pk]))
+    form = response.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        if field.disabled or name == "password":
+            continue
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        widget = field.widget
+        if isinstance(widget, MultiWidget):  # a split date and time
+            for index, part in enumerate(widget.decompress(value)):
+                data[f"{name}_{index}"] = part.isoformat()
+            continue
+        data[name] = [str(v) for v in value] if isinstance(value, list) else value
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def admin_change(admin_client, user: CustomUser, **changes):
+    """POST the admin change form for user with changes (None leaves a field out)."""
+    url = reverse("admin:users_customuser_change", args=[user.pk])
+    return admin_client.post(url, change_form_data(admin_client, user, **changes))
+
+
+@pytest.fixture
+def alice():
+    return UserFactory(username="alice", email="alice@example.com")
+
+
+def test_admin_email_change_moves_login_to_the_verified_new_address(
+    admin_client, alice, client, django_capture_on_commit_callbacks
+):
+    """After the admin changes alice's address (marked verified), the old one no longer logs in,
+    the new one does and is her primary address, and nobody is mailed a confirmation link."""
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_change(
+            admin_client, alice, email="alice.new@example.com", email_verified="on"
+        )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert mail.outbox == []
+    client.logout()
+    old = login(client, "alice@example.com", PASSWORD)
+    assert old.status_code == 200
+    assert not is_logged_in(client)
+    assert_can_log_in(client, "alice.new@example.com", PASSWORD)
+    alice.refresh_from_db()
+    assert alice.email == "alice.new@example.com"
+    assert_verified_primary(alice)
+
+
+def test_admin_email_change_left_unverified_needs_confirming(
+    admin_client, alice, client, django_capture_on_commit_callbacks
+):
+    """An address the operator leaves unverified is primary but must be confirmed to log in."""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_change(
+            admin_client, alice, email="alice.new@example.com", email_verified=None
+        )
+    assert response.status_code == 302
+    addresses = list(EmailAddress.objects.filter(user=alice).values("email", "verified", "primary"))
+    assert addresses == [{"email": "alice.new@example.com", "verified": False, "primary": True}]
+    client.logout()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(client, "alice.new@example.com", PASSWORD)
+    assert response.url == reverse("account_email_verification_sent")
+    assert not is_logged_in(client)
+    assert len(messages_to("alice.new@example.com")) == 1
+
+
+def test_admin_change_form_offers_the_verified_checkbox_ticked(admin_client, alice):
+    """The change form asks whether a new address is verified, and says yes by default."""
+    response = admin_client.get(reverse("admin:users_customuser_change", args=[alice.pk]))
+    form = response.context["adminform"].form
+    assert form["email_verified"].value() is True
+    assert "The new address is verified" in response.text
+
+
+def test_admin_refuses_a_taken_email_in_another_case(admin_client, alice):
+    """Changing alice's address to bob's, in another case, is a form error and changes nothing."""
+    UserFactory(username="bob", email="bob@example.com")
+    response = admin_change(admin_client, alice, email="BOB@example.com", email_verified="on")
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    alice.refresh_from_db()
+    assert alice.email == "alice@example.com"
+    assert_verified_primary(alice)
+
+
+def test_admin_changes_go_through_user_update(admin_client, alice, monkeypatch):
+    """Names, staff and active flags changed in the admin are written by user_update."""
+    calls = record_calls(monkeypatch, "user_update")
+    response = admin_change(
+        admin_client, alice, first_name="Alice", last_name="Liddell", is_staff="on", is_active=None
+    )
+    assert response.status_code == 302
+    assert [call["user"].pk for call in calls] == [alice.pk]
+    alice.refresh_from_db()
+    assert (alice.first_name, alice.last_name, alice.is_staff, alice.is_active) == (
+        "Alice",
+        "Liddell",
+        True,
+        False,
+    )
