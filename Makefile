@@ -54,6 +54,8 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports
+	$(BIN)/pytest -q -p no:xdist tests/test_import_graph.py
 
 # Refresh the vendored front-end files from the npm registry (not needed to run or test).
 vendor:
