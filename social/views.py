@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
+from core.errors import error_response
 from core.http import max_id_param, redirect_back
 from core.pagination import paginate
 from social import selectors, services
@@ -69,15 +70,17 @@ def relationship_action(request: MemberRequest, username: str, action: str) -> H
     """Follow, block or mute (or undo): a one-click POST, updated in place with htmx."""
     other = get_active_user(username)
     service, me, them, done = ACTIONS[action]
-    try:
+    if request.htmx:
+        # A refusal reaches htmx as plain text with its status (core.middleware).
         service(**{me: request.user, them: other})
-    except (PermissionDenied, ValidationError) as error:
-        message = " ".join(getattr(error, "messages", [str(error)]))
-        if request.htmx:
-            return HttpResponse(message, status=403)
-        messages.error(request, message)
     else:
-        if not request.htmx:
+        try:
+            service(**{me: request.user, them: other})
+        except (PermissionDenied, ValidationError) as error:
+            refusal = error_response(error)
+            assert refusal is not None
+            messages.error(request, refusal.text)
+        else:
             messages.success(request, done.format(other.username))
     if request.htmx:
         context = {"profile": other, **selectors.profile_header(request.user, other)}

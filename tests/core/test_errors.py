@@ -1,0 +1,114 @@
+"""One mapping from service errors to responses (core.errors), and the middleware that answers
+with it (core.middleware): the site's error pages, or plain text for htmx."""
+
+import pytest
+from allauth.core.exceptions import RateLimited as AllauthRateLimited
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.test import RequestFactory
+from django_htmx.middleware import HtmxDetails
+
+from core.errors import ErrorResponse, RateLimited, error_response
+from core.middleware import ServiceErrorMiddleware
+from posts.models import Post, Visibility
+from tests.factories import FollowFactory, PostFactory
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "messages"),
+    [
+        (
+            ValidationError({"body": "Too long.", "images": ["No alt."]}),
+            400,
+            ["Too long.", "No alt."],
+        ),
+        (PermissionDenied("Not yours."), 403, ["Not yours."]),
+        (PermissionDenied(), 403, ["You do not have permission to do that."]),
+        (Post.DoesNotExist("Post matching query does not exist."), 404, None),
+        (ObjectDoesNotExist(), 404, None),
+        (Http404("No such post."), 404, None),
+        (RateLimited(), 429, None),
+        (AllauthRateLimited(), 429, None),
+    ],
+)
+def test_error_response_maps_each_service_error(error, status, messages):
+    """Each kind of error gets its status; a missing row's message (model names) is not shown."""
+    response = error_response(error)
+    assert response is not None
+    assert response.status == status
+    if messages is not None:
+        assert response.messages == messages
+    assert "matching query" not in response.text
+
+
+def test_error_response_leaves_other_errors_alone():
+    assert error_response(ZeroDivisionError()) is None
+    assert error_response(KeyError("x")) is None
+
+
+def test_error_response_is_data_a_json_api_can_use():
+    assert error_response(PermissionDenied("Nope.")) == ErrorResponse(403, ["Nope."])
+
+
+def _request(htmx: bool):
+    request = RequestFactory().post("/", headers=HTMX if htmx else {})
+    request.user = AnonymousUser()
+    request.htmx = HtmxDetails(request)
+    return request
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "heading"),
+    [
+        (ValidationError("Write something first."), 400, "Not accepted"),
+        (PermissionDenied("Not yours."), 403, "Not allowed"),
+        (Post.DoesNotExist(), 404, "Not found"),
+        (RateLimited(), 429, "Too many attempts"),
+    ],
+)
+def test_the_middleware_renders_the_error_page(error, status, heading):
+    middleware = ServiceErrorMiddleware(lambda request: HttpResponse())
+    response = middleware.process_exception(_request(htmx=False), error)
+    assert response is not None
+    assert response.status_code == status
+    assert f"<h1>{heading}</h1>" in response.content.decode()
+    if status in (400, 403):
+        assert error_response(error).text in response.content.decode()
+
+
+def test_the_middleware_answers_htmx_with_plain_text():
+    middleware = ServiceErrorMiddleware(lambda request: HttpResponse())
+    response = middleware.process_exception(
+        _request(htmx=True), ValidationError("You cannot follow yourself.")
+    )
+    assert response is not None
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")
+    assert response.content.decode() == "You cannot follow yourself."
+
+
+def test_the_middleware_lets_other_errors_through():
+    middleware = ServiceErrorMiddleware(lambda request: HttpResponse())
+    assert middleware.process_exception(_request(htmx=False), ZeroDivisionError()) is None
+
+
+def test_a_refused_htmx_action_is_a_403_with_the_reason(member_client, user):
+    """Reposting a followers-only post (which the reader may see) is refused in plain text."""
+    author = FollowFactory(follower=user).followee
+    post = PostFactory(author=author, visibility=Visibility.FOLLOWERS)
+    response = member_client.post(f"{post.get_absolute_url()}repost/", headers=HTMX)
+    assert response.status_code == 403
+    assert response.content.decode() == "Followers-only posts cannot be reposted."
+
+
+def test_a_refused_plain_action_redirects_with_a_message(member_client, user):
+    author = FollowFactory(follower=user).followee
+    post = PostFactory(author=author, visibility=Visibility.FOLLOWERS)
+    response = member_client.post(f"{post.get_absolute_url()}repost/", follow=True)
+    assert response.status_code == 200
+    assert "Followers-only posts cannot be reposted." in response.content.decode()
