@@ -5,7 +5,7 @@ from notifications.selectors import unread_count
 
 
 def unread_notifications(request: HttpRequest) -> dict:
-    """The nav badge: unread notifications, counted only if a template asks (one query)."""
+    """Give the nav badge its unread count, counted only if a template asks (one query)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}

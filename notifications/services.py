@@ -1,26 +1,56 @@
-"""Writes for notifications. Called by the services whose action causes them."""
+"""Writes for notifications, the only code that creates or deletes them. The services whose
+acts cause or undo a notification call these functions.
+
+A notification is created after the act commits, by the notify task (notifications.tasks),
+which checks again whether it still holds; a rolled-back act tells nobody. Withdrawals run in
+the caller's transaction, so they roll back with it.
+"""
+
+from collections.abc import Iterable
+from functools import partial
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from notifications.models import Kind, Notification
-from social.selectors import has_muted, is_blocked_either_way
+from notifications.tasks import notify
+from posts.models import Post
 from users.models import CustomUser
 
 
+def notifications_create_many(
+    *, recipients: Iterable[CustomUser], actor: CustomUser, kind: Kind, post: Post | None = None
+) -> None:
+    """Tell each recipient what actor did, once the current transaction commits.
+
+    Nobody is told of their own act, nor by an account they block, are blocked by or mute,
+    nor about a post they cannot see.
+    """
+    recipient_ids = sorted({r.pk for r in recipients if r.pk != actor.pk})
+    if not recipient_ids:
+        return
+    transaction.on_commit(
+        partial(
+            notify.enqueue,
+            actor_id=actor.pk,
+            kind=str(kind),
+            recipient_ids=recipient_ids,
+            post_id=post.pk if post is not None else None,
+        )
+    )
+
+
 def notification_create(
-    *, recipient: CustomUser, actor: CustomUser, kind: Kind, post=None
-) -> Notification | None:
-    """Tell recipient what actor did, unless it is their own act or they block or mute actor."""
-    if recipient.pk == actor.pk:
-        return None
-    if is_blocked_either_way(recipient, actor) or has_muted(recipient, actor):
-        return None
-    return Notification.objects.create(recipient=recipient, actor=actor, kind=kind, post=post)
+    *, recipient: CustomUser, actor: CustomUser, kind: Kind, post: Post | None = None
+) -> None:
+    """Tell recipient what actor did, once the current transaction commits."""
+    notifications_create_many(recipients=[recipient], actor=actor, kind=kind, post=post)
 
 
-def notification_delete(*, recipient: CustomUser, actor: CustomUser, kind: Kind, post=None) -> None:
+def notification_delete(
+    *, recipient: CustomUser, actor: CustomUser, kind: Kind, post: Post | None = None
+) -> None:
     """Withdraw a notification whose cause was undone (unlike, unfollow, unrepost)."""
     Notification.objects.filter(recipient=recipient, actor=actor, kind=kind, post=post).delete()
 
@@ -38,6 +68,6 @@ def notifications_delete_between(a: CustomUser, b: CustomUser) -> None:
     Notification.objects.filter(Q(recipient=a, actor=b) | Q(recipient=b, actor=a)).delete()
 
 
-def notifications_delete_mentions(*, post, recipients) -> None:
+def notifications_delete_mentions(*, post: Post, recipients: QuerySet | Iterable[int]) -> None:
     """Withdraw the mention notifications of post sent to recipients (mentions edited out)."""
     Notification.objects.filter(post=post, kind=Kind.MENTION, recipient__in=recipients).delete()

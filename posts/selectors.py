@@ -7,6 +7,8 @@ joins, subqueries and two prefetches, so a page costs the same number of queries
 holds 1 post or 40 and whether the reader follows 1 account or 5,000.
 """
 
+from collections.abc import Iterable
+
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 
@@ -14,7 +16,7 @@ from core.queries import subquery_count
 from posts.models import Bookmark, Like, Post, PostImage, Tag, Visibility
 from posts.search import search_posts as full_text
 from posts.text import normalize_tag
-from social.models import Block
+from social.models import Block, Follow
 from social.selectors import followee_ids, hidden_author_ids, people_shown_to
 from users.models import CustomUser
 
@@ -30,9 +32,12 @@ def _thread_blocked(prefix: str = "") -> Exists:
 
 
 def visible_to(viewer: CustomUser, *, include_mutes: bool = True) -> QuerySet[Post]:
-    """Posts viewer may see: public or their own or followers-only from people they follow,
-    never from (or reposting) accounts blocked either way, nor muted ones when asked, nor
-    deactivated ones; and no comment whose thread's author blocked its author (but its own)."""
+    """Return the posts viewer may see.
+
+    That is: public ones, their own, and followers-only ones of accounts they follow; never
+    from (or reposting) accounts blocked either way, nor muted ones when asked, nor deactivated
+    ones; and no comment whose thread's author blocked its author (but viewer's own).
+    """
     hidden = Q(repost_of__author__is_active=False) | Q(_thread_blocked("repost_of__"))
     for ids in hidden_author_ids(viewer, include_mutes=include_mutes):
         hidden |= Q(author__in=ids) | Q(repost_of__author__in=ids)
@@ -45,6 +50,34 @@ def visible_to(viewer: CustomUser, *, include_mutes: bool = True) -> QuerySet[Po
         | Q(audience__in=followee_ids(viewer)),
         author__is_active=True,
     ).exclude(hidden | (Q(_thread_blocked()) & ~Q(author=viewer)))
+
+
+def users_who_can_see(post: Post, user_ids: Iterable[int] | QuerySet) -> QuerySet[CustomUser]:
+    """Return the users among user_ids who may see post, in one query.
+
+    The rule of visible_to(user, include_mutes=False), asked of one post for many readers.
+    Only a post's immutable fields (author, audience, visibility, repost_of) are read from the
+    instance; accounts, follows and blocks are read from the database.
+    """
+    reader = OuterRef("pk")
+    this = Post.objects.filter(pk=post.pk)
+    authors = Post.objects.filter(pk__in=[pk for pk in (post.pk, post.repost_of_id) if pk])
+    shown = this.filter(author__is_active=True).exclude(
+        Q(repost_of__author__is_active=False) | Q(_thread_blocked("repost_of__"))
+    )
+    blocked = Block.objects.filter(
+        Q(blocker=reader, blocked__in=authors.values("author_id"))
+        | Q(blocked=reader, blocker__in=authors.values("author_id"))
+    )
+    qs = CustomUser.objects.filter(pk__in=user_ids).filter(Exists(shown))
+    if post.visibility != Visibility.PUBLIC:
+        audience = Q(pk=post.author_id)
+        if post.audience_id is not None:
+            followers = Follow.objects.filter(follower=reader, followee=post.audience_id)
+            audience |= Q(pk=post.audience_id) | Q(Exists(followers))
+        qs = qs.filter(audience)
+    thread_blocked = Exists(this.filter(_thread_blocked()))
+    return qs.exclude(Q(Exists(blocked)) | (Q(thread_blocked) & ~Q(pk=post.author_id)))
 
 
 def cards(qs: QuerySet[Post], viewer: CustomUser) -> QuerySet[Post]:
@@ -81,23 +114,23 @@ def cards(qs: QuerySet[Post], viewer: CustomUser) -> QuerySet[Post]:
 
 
 def post_get_visible(viewer: CustomUser, pk: int) -> QuerySet[Post]:
-    """The post with this id, as a card, if viewer may see it (the API's lookup by id)."""
+    """Return the post with this id, as a card, if viewer may see it (the API's lookup)."""
     return cards(visible_to(viewer, include_mutes=False).filter(pk=pk), viewer)
 
 
 def thread_post(viewer: CustomUser, *, username: str, pk: int) -> QuerySet[Post]:
-    """The post at /@username/pk/, if viewer may see it."""
+    """Return the post at /@username/pk/, if viewer may see it."""
     qs = visible_to(viewer, include_mutes=False).filter(pk=pk, author__username__iexact=username)
     return cards(qs, viewer).select_related("in_reply_to__author", "root")
 
 
 def post_at(*, username: str, pk: int) -> QuerySet[Post]:
-    """The post at /@username/pk/, whoever may see it: only for taking back one's own marks."""
+    """Return the post at /@username/pk/ whoever may see it (to take back one's marks)."""
     return Post.objects.filter(pk=pk, author__username__iexact=username)
 
 
 def thread_comment_of(viewer: CustomUser, *, username: str, pk: int) -> QuerySet[Post]:
-    """The comment at /@username/pk/ if it sits in viewer's thread (below a post of theirs),
+    """Return the comment at /@username/pk/ if it sits in viewer's thread (below a post of theirs),
     even when a block hides it from them: they may always delete it."""
     qs = post_at(username=username, pk=pk).filter(
         Q(in_reply_to__author=viewer) | Q(root__author=viewer)
@@ -126,7 +159,7 @@ def reposters(viewer: CustomUser, post: Post) -> QuerySet[Post]:
 
 
 def search_posts(viewer: CustomUser, text: str, *, limit: int = 20) -> QuerySet[Post]:
-    """Posts matching text that viewer may see, best match first."""
+    """Return the posts matching text that viewer may see, best match first."""
     return full_text(
         cards(visible_to(viewer).filter(repost_of__isnull=True), viewer), text, limit=limit
     )

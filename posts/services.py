@@ -16,10 +16,12 @@ from notifications.models import Kind
 from notifications.services import (
     notification_create,
     notification_delete,
+    notifications_create_many,
     notifications_delete_mentions,
 )
 from posts import search
 from posts.models import Bookmark, Like, Mention, Post, PostImage, PostTag, Tag, Visibility
+from posts.permissions import can_delete, can_edit
 from posts.selectors import visible_to
 from posts.text import normalize_tag, parse
 from social.selectors import is_blocked_either_way
@@ -65,27 +67,43 @@ def _require_visible(post: Post, user: CustomUser) -> None:
         raise PermissionDenied("You cannot interact with this post.")
 
 
-def _sync_mentions_and_tags(post: Post, *, notify: bool) -> None:
-    """Store the post's @mentions and #tags; notify newly mentioned users."""
+def _sync_mentions_and_tags(post: Post, *, new: bool) -> None:
+    """Store the post's @mentions and #tags, and notify the newly mentioned users.
+
+    A constant number of queries, however many mentions and tags the text holds.
+    """
     parsed = parse(post.body)
     names = {normalize_tag(t) for t in parsed.tags}
-    PostTag.objects.filter(post=post).exclude(tag__name__in=names).delete()
-    for name in names:
-        tag, _ = Tag.objects.get_or_create(name=name)
-        PostTag.objects.get_or_create(post=post, tag=tag)
+    if not new:
+        PostTag.objects.filter(post=post).exclude(tag__name__in=names).delete()
+    if names:
+        Tag.objects.bulk_create([Tag(name=name) for name in names], ignore_conflicts=True)
+        PostTag.objects.bulk_create(
+            [PostTag(post=post, tag=tag) for tag in Tag.objects.filter(name__in=names)],
+            ignore_conflicts=True,
+        )
 
-    lookup = Q()
-    for name in parsed.mentions:
-        lookup |= Q(username__iexact=name)
-    users = list(CustomUser.objects.filter(lookup, is_active=True)) if parsed.mentions else []
-    removed = Mention.objects.filter(post=post).exclude(user__in=users)
-    # A mention edited out takes its notification with it, so toggling it cannot pile them up.
-    notifications_delete_mentions(post=post, recipients=removed.values("user_id"))
-    removed.delete()
-    for user in users:
-        _, created = Mention.objects.get_or_create(post=post, user=user)
-        if created and notify and post_is_visible_to(post=post, user=user):
-            notification_create(recipient=user, actor=post.author, kind=Kind.MENTION, post=post)
+    users: list[CustomUser] = []
+    if parsed.mentions:
+        lookup = Q()
+        for name in parsed.mentions:
+            lookup |= Q(username__iexact=name)
+        users = list(CustomUser.objects.filter(lookup, is_active=True))
+    mentioned: set[int] = set()
+    if not new:
+        removed = Mention.objects.filter(post=post).exclude(user__in=users)
+        # A mention edited out takes its notification with it, so toggling it cannot pile them up.
+        notifications_delete_mentions(post=post, recipients=removed.values("user_id"))
+        removed.delete()
+        if users:
+            mentioned = set(Mention.objects.filter(post=post).values_list("user_id", flat=True))
+    added = [user for user in users if user.pk not in mentioned]
+    if added:
+        Mention.objects.bulk_create(
+            [Mention(post=post, user=user) for user in added], ignore_conflicts=True
+        )
+        # Only those who may see the post are told: the notify task checks, for all at once.
+        notifications_create_many(recipients=added, actor=post.author, kind=Kind.MENTION, post=post)
 
 
 def _prepare_images(
@@ -165,7 +183,7 @@ def post_create(
     prepared = _prepare_images(images)
     post.save()
     _attach_images(post, prepared)
-    _sync_mentions_and_tags(post, notify=True)
+    _sync_mentions_and_tags(post, new=True)
     if in_reply_to is not None:
         notification_create(
             recipient=in_reply_to.author, actor=author, kind=Kind.COMMENT, post=post
@@ -174,37 +192,16 @@ def post_create(
     return post
 
 
-def post_can_edit(*, user: CustomUser, post: Post) -> bool:
-    """Only the author (or a moderator with the admin permission) may edit."""
-    if not user.is_authenticated or post.repost_of_id is not None:
-        return False
-    return post.author_id == user.pk or user.has_perm("posts.change_post")
-
-
-def post_can_delete(*, user: CustomUser, post: Post) -> bool:
-    """The author may delete; so may the authors of the post a comment replies to and of the
-    first post of its thread."""
-    if not user.is_authenticated:
-        return False
-    if post.author_id == user.pk:
-        return True
-    if post.in_reply_to is not None and post.in_reply_to.author_id == user.pk:
-        return True
-    if post.root is not None and post.root.author_id == user.pk:
-        return True
-    return user.has_perm("posts.delete_post")
-
-
 @transaction.atomic
 def post_edit(*, user: CustomUser, post: Post, body: str) -> Post:
     """Change the text of a post or comment; only its author may."""
-    if not post_can_edit(user=user, post=post):
+    if not can_edit(user, post):
         raise PermissionDenied("Only the author can edit this.")
     post.body = post_body_clean(body)
     post.edited_at = timezone.now()
     post.full_clean()
     post.save(update_fields=["body", "edited_at"])
-    _sync_mentions_and_tags(post, notify=True)
+    _sync_mentions_and_tags(post, new=False)
     search.index_post(post)
     return post
 
@@ -226,7 +223,7 @@ def _thread_ids(*roots: int) -> list[int]:
 @transaction.atomic
 def post_delete(*, user: CustomUser, post: Post) -> int:
     """Delete a post with its comments and reposts; return how many posts were removed."""
-    if not post_can_delete(user=user, post=post):
+    if not can_delete(user, post):
         raise PermissionDenied("You cannot delete this.")
     ids = _thread_ids(post.pk)
     _forget_after_commit(ids)
@@ -271,7 +268,7 @@ def account_posts_delete(user: CustomUser) -> None:
 
 
 def _original(post: Post) -> Post:
-    """A like, repost or bookmark of a repost lands on the original post."""
+    """Return the post a like, repost or bookmark lands on: a repost's original."""
     return post.repost_of if post.repost_of is not None else post
 
 

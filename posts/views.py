@@ -14,6 +14,7 @@ from core.pagination import paginate, paginate_oldest_first
 from posts import selectors, services
 from posts.forms import ComposeForm, PostForm
 from posts.models import Post
+from posts.permissions import can_delete, can_edit
 from timelines.selectors import home
 from users.http import MemberRequest
 
@@ -41,13 +42,13 @@ def post_create(request: MemberRequest) -> HttpResponse:
 
 
 def _get_post(request: MemberRequest, username: str, pk: int) -> Post:
-    """The post at this address, or 404 if it does not exist or the reader may not see it."""
+    """Return the post at this address, or 404 if it is missing or hidden from the reader."""
     return get_object_or_404(selectors.thread_post(request.user, username=username, pk=pk))
 
 
 @require_http_methods(["GET", "POST"])
 def post_detail(request: MemberRequest, username: str, pk: int) -> HttpResponse:
-    """A post with its comments; POST adds a comment (in place with htmx)."""
+    """Show a post with its comments; POST adds a comment (in place with htmx)."""
     post = _get_post(request, username, pk)
     if post.repost_of_id is not None:
         return redirect(post.repost_of)  # type: ignore[arg-type]
@@ -91,7 +92,6 @@ def post_detail(request: MemberRequest, username: str, pk: int) -> HttpResponse:
         "form": form,
         "likers": selectors.likers(request.user, post)[:20],
         "reposters": selectors.reposters(request.user, post)[:20],
-        "can_delete": services.post_can_delete(user=request.user, post=post),
     }
     return render(request, "posts/detail.html", context, status=status)
 
@@ -99,7 +99,7 @@ def post_detail(request: MemberRequest, username: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def post_edit(request: MemberRequest, username: str, pk: int) -> HttpResponse:
     post = _get_post(request, username, pk)
-    if not services.post_can_edit(user=request.user, post=post):
+    if not can_edit(request.user, post):
         raise PermissionDenied("Only the author can edit this.")
     form = PostForm(request.POST or None, initial={"body": post.body}, label="Text")
     if request.method == "POST" and form.is_valid():
@@ -123,7 +123,7 @@ def post_delete(request: MemberRequest, username: str, pk: int) -> HttpResponse:
         post = selectors.thread_comment_of(request.user, username=username, pk=pk).first()
     if post is None:
         raise Http404("No such post.")
-    if not services.post_can_delete(user=request.user, post=post):
+    if not can_delete(request.user, post):
         raise PermissionDenied("You cannot delete this.")
     if request.method == "POST":
         parent = post.in_reply_to
@@ -176,14 +176,15 @@ def post_action(request: MemberRequest, username: str, pk: int, action: str) -> 
             return _withdraw_unseen(request, username, pk, action)
         raise Http404("No such post.")
     service, done = ACTIONS[action]
-    try:
+    if request.htmx:
+        # A refusal reaches htmx as a plain-text 403 (core.middleware.ServiceErrorMiddleware).
         service(user=request.user, post=post)
-    except PermissionDenied as error:
-        if request.htmx:
-            return HttpResponse(str(error), status=403)
-        messages.error(request, str(error))
     else:
-        if not request.htmx:
+        try:
+            service(user=request.user, post=post)
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+        else:
             messages.success(request, done)
     if request.htmx:
         # The card shows the original; the repost itself may just have been deleted.

@@ -39,3 +39,41 @@ def member_client(client, user):
     """A test client logged in as user."""
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def commits(db, monkeypatch):
+    """Run on-commit callbacks (notifications, mail) whenever the test's outermost atomic block
+    ends without an error, as the real commit would.
+
+    pytest-django wraps each test in a transaction that never commits, so on_commit callbacks
+    never run. With this fixture a service's callbacks run as it returns; a block that rolls
+    back drops its callbacks, as Django does, so a failed write still tells nobody. Callbacks
+    registered outside any atomic block still need django_capture_on_commit_callbacks.
+    """
+    from django.db import transaction
+
+    exit_atomic = transaction.Atomic.__exit__
+    depth = len(transaction.get_connection().atomic_blocks)
+    running = False
+
+    def commit(connection) -> None:
+        nonlocal running
+        running = True
+        try:
+            while connection.run_on_commit:
+                pending, connection.run_on_commit = connection.run_on_commit, []
+                for _, callback, _ in pending:
+                    callback()
+        finally:
+            running = False
+
+    def exit_and_commit(self, exc_type, exc_value, traceback):
+        exit_atomic(self, exc_type, exc_value, traceback)
+        connection = transaction.get_connection(self.using)
+        if exc_type is None and not running and len(connection.atomic_blocks) == depth:
+            commit(connection)
+
+    monkeypatch.setattr(transaction.Atomic, "__exit__", exit_and_commit)
+    # What fixtures set up before this one would have committed by now.
+    commit(transaction.get_connection())

@@ -17,7 +17,8 @@ from posts.services import (
 )
 from tests.factories import CommentFactory, FollowFactory, PostFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+# Notifications are delivered on commit: run the callbacks as each service commits.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("commits")]
 
 
 # Likes

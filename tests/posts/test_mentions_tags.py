@@ -11,7 +11,8 @@ from tests.factories import FollowFactory, UserFactory
 from timelines import selectors
 from users.models import CustomUser
 
-pytestmark = pytest.mark.django_db
+# Notifications are delivered on commit: run the callbacks as each service commits.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("commits")]
 
 
 def _mentioned(post: Post) -> set[str]:

@@ -25,7 +25,8 @@ from tests.factories import PostFactory, UserFactory
 from timelines import selectors
 from users.models import CustomUser
 
-pytestmark = pytest.mark.django_db
+# Notifications are delivered on commit: run the callbacks as each service commits.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("commits")]
 
 SIZES = [1, 40]
 FOLLOWS = [1, 300]

@@ -17,7 +17,8 @@ from tests.factories import FollowFactory, PostFactory, UserFactory
 from tests.pages import HTMX, empty_state, html, next_max_id, post_ids, template_names
 from users.models import CustomUser
 
-pytestmark = pytest.mark.django_db
+# Notifications are delivered on commit: run the callbacks as each service commits.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("commits")]
 
 TAG = "birdwatching"
 

@@ -21,7 +21,8 @@ from social.services import (
 from tests.factories import FollowFactory, PostFactory, UserFactory
 from timelines import selectors
 
-pytestmark = pytest.mark.django_db
+# Notifications are delivered on commit: run the callbacks as each service commits.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("commits")]
 
 
 def _follows(follower, followee) -> bool:
