@@ -18,12 +18,12 @@ def _id_param(request: HttpRequest, name: str) -> int | None:
 
 
 def max_id_param(request: HttpRequest) -> int | None:
-    """The ?max_id= cursor of a newest-first list, if valid."""
+    """Return the ?max_id= cursor of a newest-first list, if valid."""
     return _id_param(request, "max_id")
 
 
 def cursor_params(request: HttpRequest) -> dict[str, int | None]:
-    """The ?max_id=, ?since_id= and ?min_id= cursors, for core.pagination.paginate."""
+    """Return the ?max_id=, ?since_id= and ?min_id= cursors, for core.pagination.paginate."""
     return {name: _id_param(request, name) for name in ("max_id", "since_id", "min_id")}
 
 

@@ -20,5 +20,5 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_not_required
 def media(request: HttpRequest, path: str) -> HttpResponse | FileResponse:
-    """An uploaded file, from MEDIA_ROOT as it is at request time (tests move it per test)."""
+    """Serve an uploaded file from MEDIA_ROOT as it is at request time (tests move it)."""
     return static.serve(request, path, document_root=settings.MEDIA_ROOT)

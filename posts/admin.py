@@ -1,9 +1,19 @@
+from typing import cast
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from posts import services
 from posts.models import Post
+from users.models import CustomUser
+
+
+def _staff(request: HttpRequest) -> CustomUser:
+    """Return the admin's user (the admin site only admits logged-in staff)."""
+    return cast(CustomUser, request.user)
 
 
 class PostAdminForm(forms.ModelForm):
@@ -31,7 +41,7 @@ class CommentInline(admin.TabularInline):
     verbose_name = "comment"
     verbose_name_plural = "comments"
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Post | None = None) -> bool:
         return False
 
 
@@ -55,21 +65,23 @@ class PostAdmin(admin.ModelAdmin):
     def is_comment(self, obj: Post) -> bool:
         return obj.in_reply_to_id is not None
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         # Posts are written on the site, by their authors.
         return False
 
-    def save_model(self, request, obj, form, change) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Post, form: forms.ModelForm, change: bool
+    ) -> None:
         try:
-            services.post_edit(user=request.user, post=obj, body=form.cleaned_data["body"])
+            services.post_edit(user=_staff(request), post=obj, body=form.cleaned_data["body"])
         except (PermissionDenied, ValidationError) as error:
             self.message_user(request, f"Not saved: {error}", messages.ERROR)
 
-    def delete_model(self, request, obj) -> None:
-        services.post_delete(user=request.user, post=obj)
+    def delete_model(self, request: HttpRequest, obj: Post) -> None:
+        services.post_delete(user=_staff(request), post=obj)
 
-    def delete_queryset(self, request, queryset) -> None:
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Post]) -> None:
         for post in queryset:
             # A comment may already be gone with its post earlier in this loop.
             if Post.objects.filter(pk=post.pk).exists():
-                services.post_delete(user=request.user, post=post)
+                services.post_delete(user=_staff(request), post=post)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,7 +17,7 @@ class PostForm(forms.Form):
         strip=True,
     )
 
-    def __init__(self, *args, label: str | None = None, **kwargs) -> None:
+    def __init__(self, *args: Any, label: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         limit = settings.MSG_MAX_POST_LENGTH
         self.fields["body"].widget.attrs["maxlength"] = str(limit)
@@ -39,7 +41,7 @@ class ComposeForm(PostForm):
         initial=Visibility.PUBLIC,
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for n in range(1, MAX_IMAGES + 1):
             self.fields[f"image_{n}"] = forms.ImageField(

@@ -11,7 +11,7 @@ class Visibility(models.TextChoices):
 
 class PostQuerySet(models.QuerySet["Post"]):
     def top_level(self) -> "PostQuerySet":
-        """Posts that are not comments."""
+        """Keep only posts that are not comments."""
         return self.filter(in_reply_to__isnull=True)
 
     def newest_first(self) -> "PostQuerySet":

@@ -49,7 +49,7 @@ RELATION_FLAGS = ("following", "follows_you", "blocking", "blocked_by", "muting"
 
 
 def profile_header(viewer: CustomUser, other: CustomUser) -> dict:
-    """What a profile header shows: the relationship both ways and the counts (one query)."""
+    """Return what a profile header shows: the relationship both ways and the counts."""
     row = (
         CustomUser.objects.filter(pk=other.pk)
         .annotate(

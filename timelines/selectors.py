@@ -31,7 +31,7 @@ def explore(viewer: CustomUser) -> QuerySet[Post]:
 def profile(
     viewer: CustomUser, author: CustomUser, *, with_comments: bool = False
 ) -> QuerySet[Post]:
-    """An author's posts and reposts (and comments, on the second tab), as viewer may see them."""
+    """Return an author's posts and reposts (with comments, on the second tab) for viewer."""
     qs = visible_to(viewer, include_mutes=False).filter(author=author)
     if not with_comments:
         qs = qs.filter(in_reply_to__isnull=True)
@@ -39,12 +39,12 @@ def profile(
 
 
 def tag(viewer: CustomUser, tag: Tag) -> QuerySet[Post]:
-    """Posts carrying tag."""
+    """Return the posts carrying tag."""
     return cards(visible_to(viewer).filter(tags=tag, repost_of__isnull=True), viewer)
 
 
 def bookmarks(viewer: CustomUser) -> QuerySet[Post]:
-    """The posts viewer saved, newest bookmark first (paginate with key="bookmark_id")."""
+    """Return the posts viewer saved, newest bookmark first (paginate with key="bookmark_id")."""
     mine = Bookmark.objects.filter(user=viewer)
     qs = (
         visible_to(viewer, include_mutes=False)

@@ -81,7 +81,7 @@ def search(request: MemberRequest) -> HttpResponse:
 
 @require_GET
 def profile(request: MemberRequest, username: str) -> HttpResponse:
-    """A user's posts (or, with ?tab=all, posts and comments), newest first."""
+    """Show a user's posts (or, with ?tab=all, posts and comments), newest first."""
     author = get_active_user(username)
     with_comments = request.GET.get("tab") == "all"
     context = {

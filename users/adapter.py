@@ -30,7 +30,7 @@ def site_absolute_url(url: str) -> str:
 
 
 def _failed_logins_key(request: HttpRequest, key: str) -> str:
-    """The key the login_failed rate limit counts under."""
+    """Return the key the login_failed rate limit counts under."""
     return f"{get_current_site(request).domain}:{key.lower()}"
 
 
@@ -104,7 +104,7 @@ class AccountAdapter(DefaultAccountAdapter):
             {"email": email_address.email},
         )
 
-    def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation) -> str:
+    def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation: Any) -> str:
         return site_absolute_url(super().get_email_confirmation_url(request, emailconfirmation))
 
     def get_reset_password_from_key_url(self, key: str) -> str:

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
@@ -73,7 +74,9 @@ class CustomUserAdmin(UserAdmin):
             obj.pk = user.pk
             obj._state.adding = False
 
-    def save_related(self, request: HttpRequest, form: ModelForm, formsets, change: bool) -> None:
+    def save_related(
+        self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool
+    ) -> None:
         # user_update has set the groups and permissions already; form.save_m2m() would write
         # them a second time, outside the service.
         for formset in formsets:
@@ -82,7 +85,7 @@ class CustomUserAdmin(UserAdmin):
     def delete_model(self, request: HttpRequest, obj: CustomUser) -> None:
         user_delete(user=obj)
 
-    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[CustomUser]) -> None:
         for user in queryset:
             user_delete(user=user)
 

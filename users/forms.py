@@ -1,3 +1,5 @@
+from typing import Any
+
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
@@ -58,7 +60,7 @@ class SignupForm(AllauthSignupForm):
         self.account_already_exists = account_for_address(value) is not None
         return get_adapter().validate_unique_email(value)
 
-    def try_save(self, request: HttpRequest):
+    def try_save(self, request: HttpRequest) -> tuple[Any, Any]:
         user, response = super().try_save(request)
         if user is None and self.account_already_exists:
             # A new account costs one password hash; so does a taken address, or the time taken
@@ -107,7 +109,7 @@ class ResetPasswordForm(AllauthResetPasswordForm):
 
 
 def _constraint_message(name: str) -> str:
-    """The message CustomUser's constraint called name gives when violated."""
+    """Return the message CustomUser's constraint called name gives when violated."""
     (constraint,) = (c for c in CustomUser._meta.constraints if c.name == name)
     return str(constraint.get_violation_error_message())
 

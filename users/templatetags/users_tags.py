@@ -10,7 +10,7 @@ register = template.Library()
 
 @register.simple_tag
 def avatar(person: CustomUser, *, large: bool = False) -> SafeString:
-    """The person's avatar (or the default one) as an <img>.
+    """Draw the person's avatar (or the default one) as an <img>.
 
     A tag rather than an included template: it is drawn once per post card, and an include
     costs several times more to render.

@@ -3,6 +3,7 @@ hashtags, mentions and a few avatars. Everything goes through the service functi
 
 import random
 from io import BytesIO
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandParser
@@ -76,7 +77,7 @@ COLOURS = ["#0172ad", "#d93526", "#398712", "#8e44ad", "#c27c0e", "#2c7873", "#b
 
 
 def _avatar(initial: str, colour: str) -> SimpleUploadedFile:
-    """A coloured square with the user's initial, drawn with Pillow."""
+    """Draw a coloured square with the user's initial (Pillow)."""
     image = Image.new("RGB", (256, 256), colour)
     draw = ImageDraw.Draw(image)
     draw.ellipse((48, 48, 208, 208), fill="#ffffff")
@@ -93,7 +94,7 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="Seed even if users exist.")
         parser.add_argument("--seed", type=int, default=2026, help="Random seed.")
 
-    def handle(self, *args, force: bool = False, seed: int = 2026, **options) -> None:
+    def handle(self, *args: Any, force: bool = False, seed: int = 2026, **options: Any) -> None:
         if CustomUser.objects.exists() and not force:
             self.stdout.write("Users exist already; not seeding (use --force to add demo data).")
             return
@@ -141,7 +142,7 @@ class Command(BaseCommand):
                     follow_create(follower=user, followee=other)
 
     def _posts(self, rng: random.Random, users: list[CustomUser]) -> list[Post]:
-        """Posts with reposts woven in, as a real timeline would have them."""
+        """Write posts with reposts woven in, as a real timeline would have them."""
         posts: list[Post] = []
         for _ in range(70):
             visibility = "followers" if rng.random() < 0.1 else "public"
