@@ -360,7 +360,7 @@ def test_a_picture_at_the_limit_is_decoded_once_and_shrunk_before_it_is_turned(t
             sys.executable,
             "-c",
             "import sys, django; django.setup(); "
-            "from tests.test_images import print_post_create_peak; "
+            "from tests.core.test_images import print_post_create_peak; "
             "print_post_create_peak(sys.argv[1])",
             str(path),
         ],
