@@ -30,9 +30,12 @@ from users.services import user_create  # noqa: E402
 
 # Optional services: used when this version of msg has them, so the data set grows with the app.
 try:
-    from users.services import follow_create  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - older msg
-    follow_create = None
+    from social.services import follow_create
+except ImportError:  # pragma: no cover - msg before the social app
+    try:
+        from users.services import follow_create  # type: ignore[attr-defined,no-redef]
+    except ImportError:  # pragma: no cover - older msg
+        follow_create = None
 try:
     from posts.services import post_like  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - older msg

@@ -54,7 +54,7 @@ class Post(models.Model):
     # Whose followers may see a followers-only post: its author, or for a reply in a
     # followers-only thread, the author of the thread's first post.
     audience = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)

@@ -173,3 +173,10 @@ def search_tags(viewer: CustomUser, text: str, *, limit: int = 10) -> QuerySet[T
         .filter(Exists(seen))
         .order_by("name")[:limit]
     )
+
+
+def tag_get(name: str) -> Tag:
+    """Return the tag stored under name (normalised), or an unsaved one: an unknown tag and a
+    tag used only on posts the reader cannot see must look the same."""
+    name = normalize_tag(name.replace("\x00", ""))  # no database stores NUL in text
+    return Tag.objects.filter(name=name).first() or Tag(name=name)

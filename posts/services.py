@@ -170,7 +170,7 @@ def post_create(
     if in_reply_to is not None and in_reply_to.visibility == Visibility.FOLLOWERS:
         # A reply is never more visible than what it replies to: it goes to the same audience.
         visibility = Visibility.FOLLOWERS
-        audience = in_reply_to.audience or in_reply_to.author
+        audience = in_reply_to.audience
     post = Post(
         author=author,
         body=post_body_clean(body),

@@ -18,11 +18,12 @@ from social.models import Block, Mute
 from social.selectors import is_blocked_either_way
 from users.http import MemberRequest
 from users.models import CustomUser
+from users.selectors import user_get_active
 
 
 def get_active_user(username: str) -> CustomUser:
     """Return the active account called username (any case), or 404."""
-    return get_object_or_404(CustomUser, username__iexact=username, is_active=True)
+    return get_object_or_404(user_get_active(username))
 
 
 def _people_page(request: MemberRequest, username: str, *, followers: bool) -> HttpResponse:

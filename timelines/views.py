@@ -1,20 +1,19 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from core.http import HtmxRequest, max_id_param
 from core.pagination import paginate
 from posts.forms import ComposeForm
-from posts.models import Post, Tag
-from posts.selectors import search_posts, search_tags
-from posts.text import normalize_tag
+from posts.models import Post
+from posts.selectors import search_posts, search_tags, tag_get
 from social.selectors import profile_header, search_people
-from social.views import get_active_user
 from timelines import selectors
 from users.http import MemberRequest
 from users.models import CustomUser
+from users.selectors import user_get_active
 
 
 def render_timeline(
@@ -47,9 +46,7 @@ def explore(request: MemberRequest) -> HttpResponse:
 
 @require_GET
 def tag(request: MemberRequest, name: str) -> HttpResponse:
-    # An unknown tag and a tag used only on posts the reader cannot see look the same.
-    name = normalize_tag(name.replace("\x00", ""))  # no database stores NUL in text
-    tag = Tag.objects.filter(name=name).first() or Tag(name=name)
+    tag = tag_get(name)
     qs = selectors.tag(request.user, tag) if tag.pk else Post.objects.none()
     return render_timeline(request, "timelines/tag.html", qs, {"tag": tag})
 
@@ -82,7 +79,7 @@ def search(request: MemberRequest) -> HttpResponse:
 @require_GET
 def profile(request: MemberRequest, username: str) -> HttpResponse:
     """Show a user's posts (or, with ?tab=all, posts and comments), newest first."""
-    author = get_active_user(username)
+    author = get_object_or_404(user_get_active(username))
     with_comments = request.GET.get("tab") == "all"
     context = {
         "profile": author,

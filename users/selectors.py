@@ -1,7 +1,7 @@
 """Reads about identity: which account an address or a login names."""
 
 from allauth.account.models import EmailAddress
-from django.db.models import Q, Value
+from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Lower
 
 from users.models import CustomUser
@@ -40,3 +40,8 @@ def account_for_login(login: str) -> CustomUser | None:
         # Usernames are ASCII; case-insensitive matching would fold a long s onto "s".
         return None
     return CustomUser.objects.filter(username__iexact=login).first()
+
+
+def user_get_active(username: str) -> QuerySet[CustomUser]:
+    """Return the active account called username (any case), as a queryset of at most one."""
+    return CustomUser.objects.filter(username__iexact=username, is_active=True)
