@@ -36,18 +36,6 @@ STRANGERS_ADDRESS = "stranger@example.com"
 NEW_PASSWORD = "velvet-lantern-orbit-73"
 
 
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks, monkeypatch):
-    """Run each request's on-commit callbacks (the mail tasks) as the request ends."""
-    request = Client.request
-
-    def request_then_commit(self, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return request(self, **kwargs)
-
-    monkeypatch.setattr(Client, "request", request_then_commit)
-
-
 def request_change(client, address: str):
     """Ask, on allauth's email page, to change the account's address to address."""
     return client.post(reverse("account_email"), {"email": address, "action_add": ""})

@@ -6,7 +6,6 @@ pass is where they bite."""
 
 import pytest
 from django.core import mail
-from django.test import Client
 from django.urls import resolve
 
 from tests.factories import UserFactory
@@ -14,24 +13,6 @@ from tests.users.helpers import links_in, messages_to, path_of, request_reset
 from users.models import CustomUser
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_site_url")]
-
-
-@pytest.fixture
-def public_site_url(settings) -> str:
-    settings.SITE_URL = "https://msg.example.org"
-    return settings.SITE_URL
-
-
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks, monkeypatch):
-    """Run each request's on-commit callbacks (the mail tasks) as the request ends."""
-    request = Client.request
-
-    def request_then_commit(self, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return request(self, **kwargs)
-
-    monkeypatch.setattr(Client, "request", request_then_commit)
 
 
 def reset_links(address: str) -> list[str]:
