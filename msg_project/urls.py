@@ -33,7 +33,7 @@ USER_ACTIONS = "follow|unfollow|block|unblock|mute|unmute"
 
 urlpatterns = [
     path("", timeline_views.home, name="home"),
-    path("compose/", post_views.post_create, name="post_create"),
+    path("compose/", timeline_views.compose, name="post_create"),
     path("explore/", timeline_views.explore, name="explore"),
     path("tags/<str:name>/", timeline_views.tag, name="tag"),
     path("bookmarks/", timeline_views.bookmarks, name="bookmarks"),

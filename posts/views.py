@@ -10,35 +10,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.http import redirect_back
-from core.pagination import paginate, paginate_oldest_first
+from core.pagination import paginate_oldest_first
 from posts import selectors, services
-from posts.forms import ComposeForm, PostForm
+from posts.forms import PostForm
 from posts.models import Post
 from posts.permissions import can_delete, can_edit
-from timelines.selectors import home
 from users.http import MemberRequest
-
-
-@require_POST
-def post_create(request: MemberRequest) -> HttpResponse:
-    """Publish from the compose form; on bad input show the form again with what was typed."""
-    form = ComposeForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.post_create(
-                author=request.user,
-                body=form.cleaned_data["body"],
-                visibility=form.cleaned_data["visibility"],
-                images=form.uploads(),
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(request, "Posted.")
-            return redirect("home")
-    page = paginate(home(request.user))
-    return render(request, "timelines/home.html", {"form": form, "page": page}, status=400)
 
 
 def _get_post(request: MemberRequest, username: str, pk: int) -> Post:

@@ -1,6 +1,6 @@
 """Writes for the social graph: follow, block, mute. Nothing else changes these rows."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 
@@ -16,8 +16,9 @@ from users.models import CustomUser
 
 
 def _not_self(a: CustomUser, b: CustomUser, action: str) -> None:
+    """Refuse an action on yourself (a refusal, 403, like any other not allowed)."""
     if a.pk == b.pk:
-        raise ValidationError(f"You cannot {action} yourself.")
+        raise PermissionDenied(f"You cannot {action} yourself.")
 
 
 def _lock_pair(a: CustomUser, b: CustomUser) -> None:

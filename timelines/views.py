@@ -1,14 +1,17 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
 from core.http import HtmxRequest, max_id_param
 from core.pagination import paginate
 from posts.forms import ComposeForm
 from posts.models import Post
 from posts.selectors import search_posts, search_tags, tag_get
+from posts.services import post_create
 from social.selectors import profile_header, search_people
 from timelines import selectors
 from users.http import MemberRequest
@@ -88,3 +91,26 @@ def profile(request: MemberRequest, username: str) -> HttpResponse:
     }
     qs = selectors.profile(request.user, author, with_comments=with_comments)
     return render_timeline(request, "users/profile.html", qs, context)
+
+
+# The compose form sits on the home timeline, and a refused post shows it again there.
+@require_POST
+def compose(request: MemberRequest) -> HttpResponse:
+    """Publish from the compose form; on bad input show the form again with what was typed."""
+    form = ComposeForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            post_create(
+                author=request.user,
+                body=form.cleaned_data["body"],
+                visibility=form.cleaned_data["visibility"],
+                images=form.uploads(),
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, "Posted.")
+            return redirect("home")
+    page = paginate(selectors.home(request.user))
+    return render(request, "timelines/home.html", {"form": form, "page": page}, status=400)

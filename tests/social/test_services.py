@@ -1,7 +1,7 @@
 """The social graph's write rules: follow, block and mute (users.services)."""
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from notifications import selectors as notification_selectors
@@ -50,8 +50,8 @@ def test_follow_create_is_idempotent(user, other_user):
 
 
 def test_follow_create_refuses_following_yourself(user):
-    """Following yourself is a ValidationError and stores nothing."""
-    with pytest.raises(ValidationError):
+    """Following yourself is refused (PermissionDenied) and stores nothing."""
+    with pytest.raises(PermissionDenied):
         follow_create(follower=user, followee=user)
     assert not Follow.objects.exists()
 
@@ -121,8 +121,8 @@ def test_block_create_is_idempotent(user, other_user):
 
 
 def test_block_create_refuses_blocking_yourself(user):
-    """Blocking yourself is a ValidationError and stores nothing."""
-    with pytest.raises(ValidationError):
+    """Blocking yourself is refused (PermissionDenied) and stores nothing."""
+    with pytest.raises(PermissionDenied):
         block_create(blocker=user, blocked=user)
     assert not Block.objects.exists()
 
@@ -340,8 +340,8 @@ def test_mute_keeps_the_follow(muted_pair):
 
 
 def test_mute_create_refuses_muting_yourself(user):
-    """Muting yourself is a ValidationError and stores nothing."""
-    with pytest.raises(ValidationError):
+    """Muting yourself is refused (PermissionDenied) and stores nothing."""
+    with pytest.raises(PermissionDenied):
         mute_create(muter=user, muted=user)
     assert not Mute.objects.exists()
 

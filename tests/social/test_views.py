@@ -258,11 +258,10 @@ def test_following_yourself_is_refused_with_a_message(member_client, user):
 
 
 @pytest.mark.parametrize("action", ["follow", "block", "mute"])
-def test_htmx_action_on_yourself_is_a_400_with_the_reason(member_client, user, action):
-    """With htmx the refusal (a validation error) is a 400 carrying the reason as plain text;
-    nothing is created."""
+def test_htmx_action_on_yourself_is_a_403_with_the_reason(member_client, user, action):
+    """With htmx the refusal is a 403 carrying the reason as plain text; nothing is created."""
     response = member_client.post(user_action(user, action), headers=HTMX)
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert response["Content-Type"].startswith("text/plain")
     assert "yourself" in html(response)
     assert not (Follow.objects.exists() or Block.objects.exists() or Mute.objects.exists())
