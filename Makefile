@@ -26,7 +26,7 @@ help:
 	@echo "make run      set up, migrate, load demo data on an empty database, serve on http://$(HOST):$(PORT)"
 	@echo "make test     set up, then run the whole test suite"
 	@echo "make install  create $(VENV)/ and install the locked dependencies (idempotent)"
-	@echo "make lint     ruff and mypy"
+	@echo "make lint     ruff, mypy and the import contracts"
 
 install: $(VENV)/.installed
 
