@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from core.http import HtmxRequest, max_id_param
+from core.http import HtmxRequest, cursor_params
 from core.pagination import paginate
 from posts.forms import ComposeForm
 from posts.models import Post
@@ -22,8 +22,9 @@ from users.selectors import user_get_active
 def render_timeline(
     request: HtmxRequest, template: str, qs: QuerySet, context: dict, *, key: str = "id"
 ) -> HttpResponse:
-    """Render a newest-first timeline page, or only the next page for htmx 'Load more'."""
-    page = paginate(qs, max_id=max_id_param(request), key=key)
+    """Render a newest-first timeline page (max_id, since_id and min_id cursors), or only the
+    next page for htmx "Load more"."""
+    page = paginate(qs, **cursor_params(request), key=key)
     context = {**context, "page": page}
     if request.htmx and request.GET.get("max_id"):
         return render(request, "timelines/_timeline.html#page", context)

@@ -414,3 +414,17 @@ def test_search_lists_only_hashtags_on_posts_the_reader_can_see(member_client, o
 def test_a_nul_character_in_the_address_is_not_a_server_error(member_client, path):
     """PostgreSQL cannot store NUL: such input gets a normal answer, never a 500."""
     assert member_client.get(path).status_code in (200, 404)
+
+
+def test_timeline_pages_take_since_id_and_min_id(member_client, user):
+    """?since_id= shows only newer posts and ?min_id= the page just above it; bad values are
+    ignored."""
+    ids = [PostFactory(author=user).pk for _ in range(5)]
+    newer = post_ids(member_client.get(reverse("explore") + f"?since_id={ids[2]}"))
+    assert newer == [ids[4], ids[3]]
+    just_above = post_ids(member_client.get(reverse("explore") + f"?min_id={ids[0]}"))
+    assert just_above == ids[:0:-1]
+    for bad in ["-1", "x", "9" * 40, "²"]:
+        response = member_client.get(reverse("explore") + f"?since_id={bad}&min_id={bad}")
+        assert response.status_code == 200
+        assert post_ids(response) == ids[::-1]
