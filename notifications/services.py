@@ -30,6 +30,8 @@ def notifications_create_many(
     recipient_ids = sorted({r.pk for r in recipients if r.pk != actor.pk})
     if not recipient_ids:
         return
+    # robust: the action is committed; a queue that is down loses a notification (logged),
+    # it does not turn the answer into an error.
     transaction.on_commit(
         partial(
             notify.enqueue,
@@ -37,7 +39,8 @@ def notifications_create_many(
             kind=str(kind),
             recipient_ids=recipient_ids,
             post_id=post.pk if post is not None else None,
-        )
+        ),
+        robust=True,
     )
 
 

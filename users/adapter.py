@@ -125,6 +125,7 @@ class AccountAdapter(DefaultAccountAdapter):
             html_body = next(
                 (str(c) for c, mime in message.alternatives if mime == "text/html"), None
             )
+        # robust: the account change is committed; a queue that is down is logged, not a 500.
         transaction.on_commit(
             partial(
                 send_email.enqueue,
@@ -134,5 +135,6 @@ class AccountAdapter(DefaultAccountAdapter):
                 to=list(message.to),
                 html_body=html_body,
                 headers=dict(message.extra_headers) or None,
-            )
+            ),
+            robust=True,
         )
