@@ -267,6 +267,17 @@ def account_posts_delete(user: CustomUser) -> None:
 # Interactions -------------------------------------------------------------------------------
 
 
+def _hold(post: Post) -> None:
+    """Lock post until commit, so its deletion waits for this mark (and takes it along).
+
+    Raise Post.DoesNotExist (a 404) when a deletion committed since the post was read: the
+    new row would point at nothing, and PostgreSQL would refuse it only at commit (a 500).
+    """
+    held = Post.objects.select_for_update(no_key=True).filter(pk=post.pk).values_list("pk")
+    if not list(held):
+        raise Post.DoesNotExist("This post was just deleted.")
+
+
 def _original(post: Post) -> Post:
     """Return the post a like, repost or bookmark lands on: a repost's original."""
     return post.repost_of if post.repost_of is not None else post
@@ -276,6 +287,7 @@ def _original(post: Post) -> Post:
 def post_like(*, user: CustomUser, post: Post) -> Like:
     post = _original(post)
     _require_visible(post, user)
+    _hold(post)
     like, created = Like.objects.get_or_create(user=user, post=post)
     if created:
         notification_create(recipient=post.author, actor=user, kind=Kind.LIKE, post=post)
@@ -302,6 +314,7 @@ def post_repost(*, user: CustomUser, post: Post) -> Post:
     """Share a public post with your followers (once)."""
     post = _original(post)
     _require_visible(post, user)
+    _hold(post)
     if post.visibility != Visibility.PUBLIC:
         raise PermissionDenied("Followers-only posts cannot be reposted.")
     existing = Post.objects.filter(author=user, repost_of=post).first()
@@ -327,6 +340,7 @@ def post_unrepost(*, user: CustomUser, post: Post) -> bool:
 def post_bookmark(*, user: CustomUser, post: Post) -> Bookmark:
     post = _original(post)
     _require_visible(post, user)
+    _hold(post)
     bookmark, _ = Bookmark.objects.get_or_create(user=user, post=post)
     return bookmark
 

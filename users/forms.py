@@ -6,7 +6,9 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 
 from users.models import CustomUser
 from users.selectors import account_for_address
@@ -61,7 +63,17 @@ class SignupForm(AllauthSignupForm):
         return get_adapter().validate_unique_email(value)
 
     def try_save(self, request: HttpRequest) -> tuple[Any, Any]:
-        user, response = super().try_save(request)
+        try:
+            user, response = super().try_save(request)
+        except ValidationError as error:
+            # Lost a race with another sign-up for the same name or address: show the form
+            # again with the reason, as for any taken name, instead of an error page.
+            if hasattr(error, "error_dict"):
+                for field, messages in error.message_dict.items():
+                    self.add_error(field if field in self.fields else None, messages)
+            else:
+                self.add_error(None, error.messages)
+            return None, TemplateResponse(request, "account/signup.html", {"form": self})
         if user is None and self.account_already_exists:
             # A new account costs one password hash; so does a taken address, or the time taken
             # would tell which addresses are registered.

@@ -4,7 +4,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -65,7 +65,17 @@ class CustomUserManager(UserManager["CustomUser"]):
             user.set_password(password)
         user.full_clean()
         with transaction.atomic(using=self.db):
-            user.save(using=self.db)
+            try:
+                with transaction.atomic(using=self.db):
+                    user.save(using=self.db)
+            except IntegrityError:
+                # Another sign-up took the name or address between full_clean and the insert:
+                # it is committed now, so checking again names the field that clashes.
+                user.validate_constraints()
+                user.validate_unique()
+                raise ValidationError(
+                    _("A user with that username or email address already exists.")
+                ) from None
             if email_verified:
                 EmailAddress.objects.using(self.db).create(
                     user=user, email=user.email, verified=True, primary=True

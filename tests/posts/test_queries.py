@@ -164,8 +164,9 @@ POST_CREATE_QUERIES = 16
 POST_EDIT_QUERIES = 20
 # the parent's visibility and thread block checks, the post; one delivery
 COMMENT_QUERIES = 15
-# visibility, the like (get_or_create with its savepoint); one delivery
-LIKE_QUERIES = 10
+# visibility, the lock that makes a concurrent delete wait, the like (get_or_create with its
+# savepoint); one delivery
+LIKE_QUERIES = 11
 # lock both users, the block check, the follow (get_or_create with its savepoint); delivery
 FOLLOW_QUERIES = 10
 WRITE_SIZES = [1, 10]
