@@ -245,6 +245,8 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 MSG_MAX_POST_LENGTH = env.int("MSG_MAX_POST_LENGTH", default=500)
 MSG_PAGE_SIZE = env.int("MSG_PAGE_SIZE", default=20)
 MSG_COMMENTS_PAGE_SIZE = env.int("MSG_COMMENTS_PAGE_SIZE", default=50)
+# What other apps do before an account is deleted (users.services.user_delete calls each).
+MSG_ACCOUNT_DELETE_STEPS = ["posts.services.account_posts_delete"]
 
 # Security. Content-Security-Policy: no inline scripts or styles, nothing from other origins.
 SECURE_CSP = {

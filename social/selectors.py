@@ -12,14 +12,6 @@ def is_blocked_either_way(a: CustomUser, b: CustomUser) -> bool:
     return Block.objects.filter(Q(blocker=a, blocked=b) | Q(blocker=b, blocked=a)).exists()
 
 
-def has_muted(muter: CustomUser, muted: CustomUser) -> bool:
-    return Mute.objects.filter(muter=muter, muted=muted).exists()
-
-
-def is_following(follower: CustomUser, followee: CustomUser) -> bool:
-    return Follow.objects.filter(follower=follower, followee=followee).exists()
-
-
 def followee_ids(user: CustomUser) -> QuerySet:
     """Subquery: ids of the accounts user follows."""
     return Follow.objects.filter(follower=user).values("followee_id")

@@ -3,19 +3,16 @@
 from collections.abc import Callable, Iterable
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from core import images
 from users.models import CustomUser
 from users.selectors import account_for_address
-
-# What other apps must do before an account goes: posts registers the deletion of the
-# account's posts with their image files and search rows (PostsConfig.ready). users imports
-# no other app, so it cannot call them itself; the list keeps the flow explicit and greppable.
-ACCOUNT_DELETE_STEPS: list[Callable[[CustomUser], object]] = []
 
 (_EMAIL_UNIQUE,) = (c for c in CustomUser._meta.constraints if c.name == "users_email_ci_unique")
 
@@ -150,11 +147,21 @@ def profile_update(
     return user
 
 
+def account_delete_steps() -> list[Callable[[CustomUser], object]]:
+    """Return what other apps do before an account goes (settings.MSG_ACCOUNT_DELETE_STEPS).
+
+    users imports no other app, so the steps are named in settings, where the project wires
+    its apps together, like MIDDLEWARE: posts deletes the account's posts with their image
+    files and search rows.
+    """
+    return [import_string(path) for path in settings.MSG_ACCOUNT_DELETE_STEPS]
+
+
 @transaction.atomic
 def user_delete(*, user: CustomUser) -> None:
     """Delete an account with everything it wrote, and the files and search rows that go
     with it (a plain cascade would leave the image files served and the posts searchable)."""
-    for step in ACCOUNT_DELETE_STEPS:
+    for step in account_delete_steps():
         step(user)
     avatar = user.avatar.name if user.avatar else None
     storage = user.avatar.storage

@@ -6,7 +6,10 @@ from urllib.parse import urlsplit
 from allauth.core.internal.ratelimit import Rate, parse_rates
 from django.conf import settings
 from django.core import mail
+from django.forms import MultiWidget
 from django.urls import reverse
+
+from users.models import CustomUser
 
 # A public address unlike the test client's host, so a link built from the request would show.
 PUBLIC_SITE_URL = "https://msg.example.org"
@@ -56,3 +59,24 @@ def rate(action: str, per: str) -> Rate:
     rates = [r for r in parse_rates(settings.ACCOUNT_RATE_LIMITS[action]) if r.per == per]
     assert len(rates) == 1, f"expected one {per} rate for {action}, got {rates}"
     return rates[0]
+
+
+def change_form_data(admin_client, user: CustomUser, **changes) -> dict:
+    """The admin change form's data for user as the page shows it, with changes applied."""
+    response = admin_client.get(reverse("admin:users_customuser_change", args=[user.pk]))
+    form = response.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        if field.disabled or name == "password":
+            continue
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        widget = field.widget
+        if isinstance(widget, MultiWidget):  # a split date and time
+            for index, part in enumerate(widget.decompress(value)):
+                data[f"{name}_{index}"] = part.isoformat()
+            continue
+        data[name] = [str(v) for v in value] if isinstance(value, list) else value
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}

@@ -11,7 +11,6 @@ from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
-from django.forms import MultiWidget
 from django.urls import reverse
 
 from posts.models import Post
@@ -19,7 +18,7 @@ from posts.selectors import search_posts
 from posts.services import ImageUpload, post_create
 from tests.factories import PASSWORD, SuperUserFactory, UserFactory
 from tests.users.calls import record_calls
-from tests.users.helpers import is_logged_in, login, messages_to, rate
+from tests.users.helpers import change_form_data, is_logged_in, login, messages_to, rate
 from tests.users.test_media import image_bytes, upload
 from users.admin import CustomUserAdmin
 from users.forms import CustomUserChangeForm, CustomUserCreationForm
@@ -276,27 +275,6 @@ def test_deleting_a_user_in_the_admin_removes_their_posts_files_and_search_rows(
 
 
 # --- changing a user in the admin goes through user_update ----------------------------------------
-
-
-def change_form_data(admin_client, user: CustomUser, **changes) -> dict:
-    """The admin change form's data for user as the page shows it, with changes applied."""
-    response = admin_client.get(reverse("admin:users_customuser_change", args=[user.pk]))
-    form = response.context["adminform"].form
-    data = {}
-    for name, field in form.fields.items():
-        if field.disabled or name == "password":
-            continue
-        value = form[name].value()
-        if value is None or value is False:
-            continue
-        widget = field.widget
-        if isinstance(widget, MultiWidget):  # a split date and time
-            for index, part in enumerate(widget.decompress(value)):
-                data[f"{name}_{index}"] = part.isoformat()
-            continue
-        data[name] = [str(v) for v in value] if isinstance(value, list) else value
-    data.update(changes)
-    return {k: v for k, v in data.items() if v is not None}
 
 
 def admin_change(admin_client, user: CustomUser, **changes):
