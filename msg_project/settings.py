@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "posts",
     "timelines",
     "notifications",
+    "conversations",
+    "lists",
 ]
 
 MIDDLEWARE = [

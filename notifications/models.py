@@ -9,6 +9,8 @@ class Kind(models.TextChoices):
     COMMENT = "comment", _("commented on your post")
     LIKE = "like", _("liked your post")
     REPOST = "repost", _("reposted your post")
+    QUOTE = "quote", _("quoted your post")
+    POLL = "poll", _("a poll has ended")
 
 
 class Notification(models.Model):

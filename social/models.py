@@ -69,3 +69,45 @@ class Mute(Relationship):
 
     def __str__(self) -> str:
         return f"{self.muter_id} mutes {self.muted_id}"
+
+
+class FilterContext(models.TextChoices):
+    """Where a muted word applies."""
+
+    HOME = "home", _("Home and lists")
+    NOTIFICATIONS = "notifications", _("Notifications")
+    PUBLIC = "public", _("Public timelines")
+    THREAD = "thread", _("Threads")
+
+
+class MutedWord(models.Model):
+    """A word or phrase whose posts collapse behind "Filtered: <phrase>" for the user who muted it.
+
+    pattern is the case-insensitive whole-word regular expression both SQLite (Python's re) and
+    PostgreSQL understand, built from phrase by social.services; the selectors match it in SQL.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="muted_words"
+    )
+    phrase = models.CharField(_("word or phrase"), max_length=100)
+    pattern = models.CharField(max_length=1000)
+    in_home = models.BooleanField(_("home and lists"), default=True)
+    in_notifications = models.BooleanField(_("notifications"), default=True)
+    in_public = models.BooleanField(_("public timelines"), default=True)
+    in_thread = models.BooleanField(_("threads"), default=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["phrase", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "phrase"],
+                name="mutedword_unique",
+                violation_error_message=_("You already filter this word or phrase."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} filters {self.phrase!r}"

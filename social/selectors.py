@@ -12,6 +12,16 @@ def is_blocked_either_way(a: CustomUser, b: CustomUser) -> bool:
     return Block.objects.filter(Q(blocker=a, blocked=b) | Q(blocker=b, blocked=a)).exists()
 
 
+def blocked_either_way_ids(user: CustomUser, others: list[int]) -> list[int]:
+    """Return the ids among others that user blocked or that blocked user, in one query."""
+    if not others:
+        return []
+    rows = Block.objects.filter(
+        Q(blocker=user, blocked__in=others) | Q(blocked=user, blocker__in=others)
+    ).values_list("blocker_id", "blocked_id")
+    return [a if b == user.pk else b for a, b in rows]
+
+
 def followee_ids(user: CustomUser) -> QuerySet:
     """Subquery: ids of the accounts user follows."""
     return Follow.objects.filter(follower=user).values("followee_id")

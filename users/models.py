@@ -122,6 +122,14 @@ class CustomUserManager(UserManager["CustomUser"]):
         )
 
 
+class QuotePolicy(models.TextChoices):
+    """Who may quote an account's posts."""
+
+    EVERYONE = "everyone", _("Everyone")
+    FOLLOWERS = "followers", _("Only my followers")
+    NOBODY = "nobody", _("Nobody")
+
+
 class CustomUser(AbstractUser):
     username = models.CharField(
         _("username"),
@@ -137,6 +145,12 @@ class CustomUser(AbstractUser):
     )
     bio = models.TextField(_("bio"), max_length=500, blank=True)
     avatar = models.ImageField(_("avatar"), upload_to="avatars/%Y/%m/", blank=True)
+    quote_policy = models.CharField(
+        _("who may quote my posts"),
+        max_length=10,
+        choices=QuotePolicy.choices,
+        default=QuotePolicy.EVERYONE,
+    )
 
     objects: ClassVar[CustomUserManager] = CustomUserManager()  # type: ignore[assignment]
 

@@ -44,14 +44,14 @@ def test_acting_on_a_post_deleted_meanwhile_is_not_a_500(action, monkeypatch):
     """
     liker, author = UserFactory(), UserFactory()
     post = PostFactory(author=author)
-    require_visible = services._require_visible
+    require_visible = services.require_visible
 
     def check_then_lose_the_race(target, user):
         require_visible(target, user)
         if target.pk == post.pk:
             _delete_elsewhere(post.pk)
 
-    monkeypatch.setattr(services, "_require_visible", check_then_lose_the_race)
+    monkeypatch.setattr(services, "require_visible", check_then_lose_the_race)
     client = Client(raise_request_exception=False)
     client.force_login(liker)
     url = f"/@{author.username}/{post.pk}/"

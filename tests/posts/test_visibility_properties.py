@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from posts.models import Post, Visibility
 from posts.selectors import users_who_can_see
-from posts.services import post_create, post_is_visible_to, post_repost
+from posts.services import post_create, post_repost
+from posts.services.access import post_is_visible_to
 from social.services import block_create, follow_create, mute_create
 from tests.factories import UserFactory
 from users.models import CustomUser

@@ -20,14 +20,27 @@ from notifications.services import (
     notifications_delete_mentions,
 )
 from posts import search
-from posts.models import Bookmark, Like, Mention, Post, PostImage, PostTag, Tag, Visibility
+from posts.models import (
+    VISIBILITY_ORDER,
+    Bookmark,
+    Like,
+    Mention,
+    Post,
+    PostImage,
+    PostTag,
+    Tag,
+    Visibility,
+)
 from posts.permissions import can_delete, can_edit
-from posts.selectors import visible_to
+from posts.services import media, polls, previews, quotes
+from posts.services.access import hold, require_visible
+from posts.services.polls import PollSpec
 from posts.text import normalize_tag, parse
-from social.selectors import is_blocked_either_way
+from social.selectors import blocked_either_way_ids, is_blocked_either_way
 from users.models import CustomUser
 
 MAX_IMAGES = 4
+SPOILER_MAX_LENGTH = 100
 IMAGE_MAX_BYTES = 10 * 1024 * 1024
 IMAGE_LONGEST_SIDE = 1600
 THUMBNAIL_LONGEST_SIDE = 480
@@ -57,19 +70,29 @@ def post_body_clean(body: str) -> str:
     return text
 
 
-def post_is_visible_to(*, post: Post, user: CustomUser) -> bool:
-    """Whether user may see post: the selectors' rule (visible_to) applied to this one post."""
-    return visible_to(user, include_mutes=False).filter(pk=post.pk).exists()
+def spoiler_text_clean(text: str) -> str:
+    """Return a content warning trimmed, or raise if it is too long or holds NUL."""
+    text = " ".join(text.split())
+    if "\x00" in text:
+        raise ValidationError({"spoiler_text": "Null characters are not allowed."})
+    if len(text) > SPOILER_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "spoiler_text": f"A content warning is limited to {SPOILER_MAX_LENGTH} "
+                f"characters; this one has {len(text)}."
+            }
+        )
+    return text
 
 
-def _require_visible(post: Post, user: CustomUser) -> None:
-    if not post_is_visible_to(post=post, user=user):
-        raise PermissionDenied("You cannot interact with this post.")
-
-
-def _sync_mentions_and_tags(post: Post, *, new: bool) -> None:
+def _sync_mentions_and_tags(
+    post: Post, *, new: bool, participants: Sequence[CustomUser] = ()
+) -> None:
     """Store the post's @mentions and #tags, and notify the newly mentioned users.
 
+    participants are mentioned without being named in the text: the people of the direct
+    conversation a reply continues (those who blocked its author, or whom it blocked, left).
+    Nobody can be sent a direct message across a block: naming them is refused.
     A constant number of queries, however many mentions and tags the text holds.
     """
     parsed = parse(post.body)
@@ -89,8 +112,19 @@ def _sync_mentions_and_tags(post: Post, *, new: bool) -> None:
         for name in parsed.mentions:
             lookup |= Q(username__iexact=name)
         users = list(CustomUser.objects.filter(lookup, is_active=True))
+    if post.visibility == Visibility.DIRECT:
+        named = {user.pk for user in users}
+        users = [*users, *(u for u in participants if u.pk not in named)]
+        blocked = set(blocked_either_way_ids(post.author, [user.pk for user in users]))
+        refused = [user for user in users if user.pk in blocked and user.pk in named]
+        if refused:
+            raise PermissionDenied(f"You cannot send a message to @{refused[0].username}.")
+        users = [user for user in users if user.pk not in blocked and user.pk != post.author_id]
     mentioned: set[int] = set()
-    if not new:
+    if not new and post.visibility == Visibility.DIRECT:
+        # Who a direct message went to cannot be taken back by editing the text.
+        mentioned = set(Mention.objects.filter(post=post).values_list("user_id", flat=True))
+    elif not new:
         removed = Mention.objects.filter(post=post).exclude(user__in=users)
         # A mention edited out takes its notification with it, so toggling it cannot pile them up.
         notifications_delete_mentions(post=post, recipients=removed.values("user_id"))
@@ -137,11 +171,20 @@ def _attach_images(
     post: Post, prepared: list[tuple[str, images.CleanImage, images.CleanImage]]
 ) -> None:
     for position, (alt, full, thumb) in enumerate(prepared):
-        attachment = PostImage(post=post, alt_text=alt, position=position)
+        attachment = PostImage(owner=post.author, post=post, alt_text=alt, position=position)
         attachment.image.save(full.name, full.content, save=False)
         attachment.thumbnail.save(thumb.name, thumb.content, save=False)
         attachment.full_clean(exclude=["image", "thumbnail"])
         attachment.save()
+
+
+def _narrowest(*visibilities: str) -> str:
+    return max(visibilities, key=VISIBILITY_ORDER.index)
+
+
+def _participants(post: Post) -> list[CustomUser]:
+    """Who takes part in the direct conversation post belongs to: its author and mentions."""
+    return [post.author, *CustomUser.objects.filter(mentioned_in=post, is_active=True)]
 
 
 @transaction.atomic
@@ -152,25 +195,36 @@ def post_create(
     in_reply_to: Post | None = None,
     visibility: str = Visibility.PUBLIC,
     images: Sequence[ImageUpload] = (),
+    media_ids: Sequence[int] = (),
+    spoiler_text: str = "",
+    sensitive: bool = False,
+    poll: PollSpec | None = None,
+    quote_of: Post | None = None,
 ) -> Post:
-    """Publish a micropost (or a comment, when it replies to another post)."""
+    """Publish a micropost (or a comment, when it replies to another post).
+
+    A reply is never more visible than what it replies to: it takes the narrower of the two
+    visibilities, a followers-only thread's audience, and a direct conversation's participants.
+    """
     if visibility not in Visibility.values:
-        raise ValidationError({"visibility": "Choose public or followers only."})
+        raise ValidationError({"visibility": "Choose who can see this post."})
     root = None
+    participants: list[CustomUser] = []
+    audience = author
     if in_reply_to is not None:
         if in_reply_to.repost_of_id is not None:
             in_reply_to = in_reply_to.repost_of
             assert in_reply_to is not None
-        _require_visible(in_reply_to, author)
+        require_visible(in_reply_to, author)
         root = in_reply_to.root or in_reply_to
         if root.author_id != author.pk and is_blocked_either_way(author, root.author):
             # A block covers the blocker's whole thread, not only the posts they wrote.
             raise PermissionDenied("You cannot comment on this post.")
-    audience = author
-    if in_reply_to is not None and in_reply_to.visibility == Visibility.FOLLOWERS:
-        # A reply is never more visible than what it replies to: it goes to the same audience.
-        visibility = Visibility.FOLLOWERS
-        audience = in_reply_to.audience
+        visibility = _narrowest(visibility, in_reply_to.visibility)
+        if visibility == Visibility.FOLLOWERS and in_reply_to.visibility == Visibility.FOLLOWERS:
+            audience = in_reply_to.audience
+        if in_reply_to.visibility == Visibility.DIRECT:
+            participants = [u for u in _participants(in_reply_to) if u.pk != author.pk]
     post = Post(
         author=author,
         body=post_body_clean(body),
@@ -178,16 +232,30 @@ def post_create(
         root=root,
         visibility=visibility,
         audience=audience,
+        spoiler_text=spoiler_text_clean(spoiler_text),
+        sensitive=sensitive,
     )
+    if quote_of is not None:
+        quotes.check_quotable(user=author, post=quote_of)
+        post.quote_of, post.is_quote = quote_of, True
     post.full_clean()
+    if poll is not None:
+        polls.poll_check(poll)
     prepared = _prepare_images(images)
+    drafts = media.drafts_to_attach(owner=author, ids=media_ids, extra=len(prepared))
     post.save()
     _attach_images(post, prepared)
-    _sync_mentions_and_tags(post, new=True)
+    media.attach(post, drafts, start=len(prepared))
+    _sync_mentions_and_tags(post, new=True, participants=participants)
+    if poll is not None:
+        polls.poll_create(post=post, spec=poll)
     if in_reply_to is not None:
         notification_create(
             recipient=in_reply_to.author, actor=author, kind=Kind.COMMENT, post=post
         )
+    if quote_of is not None:
+        quotes.quote_created(post)
+    previews.preview_queue(post)
     search.index_post(post)
     return post
 
@@ -267,17 +335,6 @@ def account_posts_delete(user: CustomUser) -> None:
 # Interactions -------------------------------------------------------------------------------
 
 
-def _hold(post: Post) -> None:
-    """Lock post until commit, so its deletion waits for this mark (and takes it along).
-
-    Raise Post.DoesNotExist (a 404) when a deletion committed since the post was read: the
-    new row would point at nothing, and PostgreSQL would refuse it only at commit (a 500).
-    """
-    held = Post.objects.select_for_update(no_key=True).filter(pk=post.pk).values_list("pk")
-    if not list(held):
-        raise Post.DoesNotExist("This post was just deleted.")
-
-
 def _original(post: Post) -> Post:
     """Return the post a like, repost or bookmark lands on: a repost's original."""
     return post.repost_of if post.repost_of is not None else post
@@ -286,8 +343,8 @@ def _original(post: Post) -> Post:
 @transaction.atomic
 def post_like(*, user: CustomUser, post: Post) -> Like:
     post = _original(post)
-    _require_visible(post, user)
-    _hold(post)
+    require_visible(post, user)
+    hold(post)
     like, created = Like.objects.get_or_create(user=user, post=post)
     if created:
         notification_create(recipient=post.author, actor=user, kind=Kind.LIKE, post=post)
@@ -313,8 +370,8 @@ def post_unlike(*, user: CustomUser, post: Post) -> bool:
 def post_repost(*, user: CustomUser, post: Post) -> Post:
     """Share a public post with your followers (once)."""
     post = _original(post)
-    _require_visible(post, user)
-    _hold(post)
+    require_visible(post, user)
+    hold(post)
     if post.visibility != Visibility.PUBLIC:
         raise PermissionDenied("Followers-only posts cannot be reposted.")
     existing = Post.objects.filter(author=user, repost_of=post).first()
@@ -339,8 +396,8 @@ def post_unrepost(*, user: CustomUser, post: Post) -> bool:
 @transaction.atomic
 def post_bookmark(*, user: CustomUser, post: Post) -> Bookmark:
     post = _original(post)
-    _require_visible(post, user)
-    _hold(post)
+    require_visible(post, user)
+    hold(post)
     bookmark, _ = Bookmark.objects.get_or_create(user=user, post=post)
     return bookmark
 
