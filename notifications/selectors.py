@@ -3,7 +3,8 @@
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from notifications.models import Notification
-from posts.selectors import visible_to
+from posts.selectors import muted_phrase, visible_to
+from social.models import FilterContext
 from social.selectors import hidden_author_ids
 from users.models import CustomUser
 
@@ -20,5 +21,18 @@ def for_user(user: CustomUser) -> QuerySet[Notification]:
     return qs.filter(actor__is_active=True).select_related("actor", "post__author")
 
 
+def for_page(user: CustomUser) -> QuerySet[Notification]:
+    """for_user, each with `filtered`: the phrase of user's muted word (for notifications) that
+    its post matches, or None; the page collapses those."""
+    return for_user(user).annotate(
+        filtered=muted_phrase(user, FilterContext.NOTIFICATIONS, prefix="post__")
+    )
+
+
+def unread_notifications(user: CustomUser) -> QuerySet[Notification]:
+    """user's unread notifications (count() them for the nav badge)."""
+    return for_user(user).filter(read_at__isnull=True)
+
+
 def unread_count(user: CustomUser) -> int:
-    return for_user(user).filter(read_at__isnull=True).count()
+    return unread_notifications(user).count()

@@ -8,17 +8,54 @@ holds 1 post or 40 and whether the reader follows 1 account or 5,000.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Concat
+from django.db.models.lookups import IRegex
 
 from core.queries import subquery_count
-from posts.models import Bookmark, Like, Post, PostImage, Tag, Visibility
+from posts.models import (
+    OPEN_VISIBILITIES,
+    Bookmark,
+    Like,
+    Mention,
+    PollOption,
+    PollVote,
+    Post,
+    PostEdit,
+    PostImage,
+    Tag,
+    Visibility,
+)
 from posts.search import search_posts as full_text
 from posts.text import normalize_tag
 from social.models import Block, Follow
-from social.selectors import followee_ids, hidden_author_ids, people_shown_to
+from social.selectors import (
+    active_muted_words,
+    followee_ids,
+    hidden_author_ids,
+    people_shown_to,
+)
 from users.models import CustomUser
+
+# Direct messages live in conversations only: no timeline, profile, tag, search or feed lists them.
+LISTED_NOWHERE = Q(visibility=Visibility.DIRECT)
 
 
 def _thread_blocked(prefix: str = "") -> Exists:
@@ -31,10 +68,16 @@ def _thread_blocked(prefix: str = "") -> Exists:
     )
 
 
+def _addressed_to(reader: CustomUser) -> Exists:
+    """Whether the post mentions reader (a direct post is addressed to those it mentions)."""
+    return Exists(Mention.objects.filter(post=OuterRef("pk"), user=reader))
+
+
 def visible_to(viewer: CustomUser, *, include_mutes: bool = True) -> QuerySet[Post]:
     """Return the posts viewer may see.
 
-    That is: public ones, their own, and followers-only ones of accounts they follow; never
+    That is: public and unlisted ones, their own, followers-only ones of accounts they follow
+    (or of a thread whose audience they are), direct ones that mention them; never
     from (or reposting) accounts blocked either way, nor muted ones when asked, nor deactivated
     ones; and no comment whose thread's author blocked its author (but viewer's own).
     """
@@ -43,13 +86,35 @@ def visible_to(viewer: CustomUser, *, include_mutes: bool = True) -> QuerySet[Po
         hidden |= Q(author__in=ids) | Q(repost_of__author__in=ids)
     # One filter() and one exclude(): every call clones the whole query, so building it in
     # many small steps cost more than running it.
+    followers_only = Q(audience=viewer) | Q(audience__in=followee_ids(viewer))
     return Post.objects.filter(
-        Q(visibility=Visibility.PUBLIC)
+        Q(visibility__in=OPEN_VISIBILITIES)
         | Q(author=viewer)
-        | Q(audience=viewer)
-        | Q(audience__in=followee_ids(viewer)),
+        | (Q(visibility=Visibility.FOLLOWERS) & followers_only)
+        | (Q(visibility=Visibility.DIRECT) & Q(_addressed_to(viewer))),
         author__is_active=True,
     ).exclude(hidden | (Q(_thread_blocked()) & ~Q(author=viewer)))
+
+
+def visible_to_anyone() -> QuerySet[Post]:
+    """Return the posts a visitor who is not logged in may see (MSG_PUBLIC_PAGES).
+
+    That is: public and unlisted ones by active accounts, reposts only of such posts, and no
+    comment whose thread's author blocked its author. Lists narrow it to public posts.
+    """
+    return Post.objects.filter(
+        Q(repost_of__isnull=True)
+        | Q(repost_of__visibility__in=OPEN_VISIBILITIES, repost_of__author__is_active=True),
+        visibility__in=OPEN_VISIBILITIES,
+        author__is_active=True,
+    ).exclude(Q(_thread_blocked()) | Q(_thread_blocked("repost_of__")))
+
+
+def _readable(viewer: CustomUser | None) -> QuerySet[Post]:
+    """Return the posts viewer (None: a visitor) may open, mutes aside."""
+    if viewer is None:
+        return visible_to_anyone()
+    return visible_to(viewer, include_mutes=False)
 
 
 def users_who_can_see(post: Post, user_ids: Iterable[int] | QuerySet) -> QuerySet[CustomUser]:
@@ -70,18 +135,112 @@ def users_who_can_see(post: Post, user_ids: Iterable[int] | QuerySet) -> QuerySe
         | Q(blocked=reader, blocker__in=authors.values("author_id"))
     )
     qs = CustomUser.objects.filter(pk__in=user_ids).filter(Exists(shown))
-    if post.visibility != Visibility.PUBLIC:
-        audience = Q(pk=post.author_id)
-        if post.audience_id is not None:
-            followers = Follow.objects.filter(follower=reader, followee=post.audience_id)
-            audience |= Q(pk=post.audience_id) | Q(Exists(followers))
-        qs = qs.filter(audience)
+    if post.visibility == Visibility.FOLLOWERS:
+        followers = Follow.objects.filter(follower=reader, followee=post.audience_id)
+        qs = qs.filter(Q(pk=post.author_id) | Q(pk=post.audience_id) | Q(Exists(followers)))
+    elif post.visibility == Visibility.DIRECT:
+        addressed = Mention.objects.filter(post=post.pk, user=reader)
+        qs = qs.filter(Q(pk=post.author_id) | Q(Exists(addressed)))
     thread_blocked = Exists(this.filter(_thread_blocked()))
     return qs.exclude(Q(Exists(blocked)) | (Q(thread_blocked) & ~Q(pk=post.author_id)))
 
 
-def cards(qs: QuerySet[Post], viewer: CustomUser) -> QuerySet[Post]:
-    """Add everything a post card shows. For a repost, counts and marks are the original's."""
+def _marks(viewer: CustomUser | None) -> dict[str, Exists | Value]:
+    """Return the reader's own marks on a card's post: none for a visitor (no query)."""
+    if viewer is None:
+        no = Value(False, output_field=BooleanField())
+        return {"liked": no, "reposted": no, "bookmarked": no}
+    return {
+        "liked": Exists(Like.objects.filter(user=viewer, post=OuterRef("target_id"))),
+        "reposted": Exists(Post.objects.filter(author=viewer, repost_of=OuterRef("target_id"))),
+        "bookmarked": Exists(Bookmark.objects.filter(user=viewer, post=OuterRef("target_id"))),
+    }
+
+
+def _poll_options(viewer: CustomUser | None) -> list[Prefetch]:
+    """Return the prefetches of a card's poll options (the post's own, a repost's original's),
+    each with its votes and whether the reader chose it: one query each, only when a page has
+    polls."""
+    chosen = PollVote.choices.through.objects.filter(polloption=OuterRef("pk"))
+    options = PollOption.objects.order_by("position").annotate(
+        votes_count=subquery_count(chosen.filter(pollvote__user__is_active=True), "polloption"),
+        chosen=(
+            Exists(chosen.filter(pollvote__user=viewer))
+            if viewer is not None
+            else Value(False, output_field=BooleanField())
+        ),
+    )
+    return [Prefetch(f"{prefix}poll__options", queryset=options) for prefix in ("", "repost_of__")]
+
+
+def _poll_marks(viewer: CustomUser | None) -> dict[str, Exists | Value | Coalesce]:
+    """Return how many accounts voted in a card's poll, and whether the reader did."""
+    votes = PollVote.objects.filter(poll__post=OuterRef("target_id"))
+    voted = (
+        Exists(votes.filter(user=viewer))
+        if viewer is not None
+        else Value(False, output_field=BooleanField())
+    )
+    return {
+        "poll_voters": subquery_count(votes.filter(user__is_active=True), "poll"),
+        "poll_voted": voted,
+    }
+
+
+def muted_phrase(
+    viewer: CustomUser | None, context: str | None, *, prefix: str = ""
+) -> Case | Value:
+    """Return the phrase of viewer's first muted word for context (a FilterContext) that the
+    post (at prefix: "post__" from a notification) matches, or None; for a repost, the
+    original's text. One subquery: the patterns are matched in SQL (iregex), never in Python.
+
+    Viewer's own posts, and their reposts, are never filtered.
+    """
+    nothing = Value(None, output_field=CharField())
+    if viewer is None or context is None:
+        return nothing
+
+    def shown(field: str) -> Coalesce:
+        return Coalesce(
+            OuterRef(f"{prefix}repost_of__{field}"),
+            OuterRef(f"{prefix}{field}"),
+            output_field=TextField(),
+        )
+
+    # The content warning and the body in one text: a newline between them is no word.
+    text = Concat(shown("spoiler_text"), Value("\n"), shown("body"), output_field=TextField())
+    words = active_muted_words(viewer, context).filter(IRegex(text, F("pattern")))
+    own = Q(**{f"{prefix}author": viewer}) | Q(**{f"{prefix}repost_of__author": viewer})
+    return Case(
+        When(own, then=nothing),
+        default=Subquery(words.values("phrase")[:1]),
+        output_field=CharField(),
+    )
+
+
+def _quote_images() -> list[Prefetch]:
+    """Return the prefetches of the quoted posts' images (a card's own quote, a repost's)."""
+    ordered = PostImage.objects.order_by("position", "id")
+    return [
+        Prefetch(f"{prefix}quote_of__images", queryset=ordered) for prefix in ("", "repost_of__")
+    ]
+
+
+def _quotes(viewer: CustomUser | None) -> dict[str, Exists]:
+    """Return whether the reader may see the post a card quotes (else "Post unavailable")."""
+    return {"quote_visible": Exists(_readable(viewer).filter(pk=OuterRef("quote_target")))}
+
+
+def cards(
+    qs: QuerySet[Post], viewer: CustomUser | None, *, filter_context: str | None = None
+) -> QuerySet[Post]:
+    """Add everything a post card shows. For a repost, counts and marks are the original's.
+
+    viewer None is a visitor (MSG_PUBLIC_PAGES): the same counts, and no marks of their own.
+    With filter_context (a social.models.FilterContext), `filtered` is the phrase of the
+    reader's muted word the post matches there (None if none); a quoted post comes with its
+    author, its images (one prefetch, only when a page has quotes) and `quote_visible`.
+    """
     images = Prefetch("images", queryset=PostImage.objects.order_by("position", "id"))
     original_images = Prefetch(
         "repost_of__images", queryset=PostImage.objects.order_by("position", "id")
@@ -91,7 +250,14 @@ def cards(qs: QuerySet[Post], viewer: CustomUser) -> QuerySet[Post]:
             "author", "repost_of__author", "in_reply_to__author", "repost_of__in_reply_to__author"
         )
         .prefetch_related(images, original_images)
+        .select_related("preview", "repost_of__preview")
+        .select_related("poll", "repost_of__poll")
+        .prefetch_related(*_poll_options(viewer))
         .annotate(target_id=Coalesce(F("repost_of_id"), F("id")))
+        .select_related("quote_of__author", "repost_of__quote_of__author")
+        .prefetch_related(*_quote_images())
+        .annotate(quote_target=Coalesce(F("repost_of__quote_of_id"), F("quote_of_id")))
+        .annotate(filtered=muted_phrase(viewer, filter_context), **_quotes(viewer))
         .annotate(
             # Deactivated accounts' comments, likes and reposts are not counted: they are gone
             # from every list, so the numbers agree with the lists.
@@ -106,9 +272,8 @@ def cards(qs: QuerySet[Post], viewer: CustomUser) -> QuerySet[Post]:
                 Post.objects.filter(repost_of=OuterRef("target_id"), author__is_active=True),
                 "repost_of",
             ),
-            liked=Exists(Like.objects.filter(user=viewer, post=OuterRef("target_id"))),
-            reposted=Exists(Post.objects.filter(author=viewer, repost_of=OuterRef("target_id"))),
-            bookmarked=Exists(Bookmark.objects.filter(user=viewer, post=OuterRef("target_id"))),
+            **_marks(viewer),
+            **_poll_marks(viewer),
         )
     )
 
@@ -118,10 +283,32 @@ def post_get_visible(viewer: CustomUser, pk: int) -> QuerySet[Post]:
     return cards(visible_to(viewer, include_mutes=False).filter(pk=pk), viewer)
 
 
-def thread_post(viewer: CustomUser, *, username: str, pk: int) -> QuerySet[Post]:
-    """Return the post at /@username/pk/, if viewer may see it."""
-    qs = visible_to(viewer, include_mutes=False).filter(pk=pk, author__username__iexact=username)
-    return cards(qs, viewer).select_related("in_reply_to__author", "root")
+def thread_post(viewer: CustomUser | None, *, username: str, pk: int) -> QuerySet[Post]:
+    """Return the post at /@username/pk/, if viewer (None: a visitor) may see it."""
+    qs = _readable(viewer).filter(pk=pk, author__username__iexact=username)
+    return (
+        cards(qs, viewer)
+        .select_related("in_reply_to__author", "root")
+        .annotate(quote_count=subquery_count(_listed_quotes(OuterRef("pk")), "quote_of"))
+    )
+
+
+def _listed_quotes(post: Post | OuterRef) -> QuerySet[Post]:
+    """Return the quotes of post a list may show: public ones by active accounts."""
+    return Post.objects.filter(quote_of=post, visibility=Visibility.PUBLIC, author__is_active=True)
+
+
+def quotes_of(viewer: CustomUser | None, post: Post) -> QuerySet[Post]:
+    """Return the public quotes of post that viewer may see, as cards, newest first."""
+    listed = _listed_quotes(post).values("pk")
+    return cards(_readable(viewer).filter(pk__in=listed), viewer)
+
+
+def quote_of_mine(viewer: CustomUser, *, username: str, pk: int) -> QuerySet[Post]:
+    """Return the post at /@username/pk/ if it quotes a post of viewer's (who may detach it),
+    whether or not viewer may see it."""
+    qs = post_at(username=username, pk=pk).filter(quote_of__author=viewer)
+    return qs.select_related("author", "quote_of__author")
 
 
 def post_at(*, username: str, pk: int) -> QuerySet[Post]:
@@ -138,10 +325,10 @@ def thread_comment_of(viewer: CustomUser, *, username: str, pk: int) -> QuerySet
     return cards(qs, viewer).select_related("in_reply_to__author", "root")
 
 
-def comments(viewer: CustomUser, post: Post) -> QuerySet[Post]:
-    """Comments on post that viewer may see, oldest first."""
-    qs = visible_to(viewer, include_mutes=False).filter(in_reply_to=post)
-    return cards(qs, viewer).order_by("id")
+def comments(viewer: CustomUser | None, post: Post) -> QuerySet[Post]:
+    """Comments on post that viewer (None: a visitor) may see, oldest first."""
+    qs = _readable(viewer).filter(in_reply_to=post)
+    return cards(qs, viewer, filter_context="thread").order_by("id")
 
 
 def likers(viewer: CustomUser, post: Post) -> QuerySet[Like]:
@@ -160,14 +347,19 @@ def reposters(viewer: CustomUser, post: Post) -> QuerySet[Post]:
 
 def search_posts(viewer: CustomUser, text: str, *, limit: int = 20) -> QuerySet[Post]:
     """Return the posts matching text that viewer may see, best match first."""
-    return full_text(
-        cards(visible_to(viewer).filter(repost_of__isnull=True), viewer), text, limit=limit
-    )
+    # Unlisted posts are found only by their author; direct messages never.
+    listed = visible_to(viewer).filter(repost_of__isnull=True).exclude(LISTED_NOWHERE)
+    listed = listed.exclude(Q(visibility=Visibility.UNLISTED) & ~Q(author=viewer))
+    return full_text(cards(listed, viewer), text, limit=limit)
 
 
 def search_tags(viewer: CustomUser, text: str, *, limit: int = 10) -> QuerySet[Tag]:
     """Hashtags starting with text that are on at least one post viewer may see."""
-    seen = visible_to(viewer, include_mutes=False).filter(tags=OuterRef("pk"))
+    seen = (
+        visible_to(viewer, include_mutes=False)
+        .filter(tags=OuterRef("pk"))
+        .exclude(visibility__in=[Visibility.UNLISTED, Visibility.DIRECT])
+    )
     return (
         Tag.objects.filter(name__startswith=normalize_tag(text))
         .filter(Exists(seen))
@@ -180,3 +372,105 @@ def tag_get(name: str) -> Tag:
     tag used only on posts the reader cannot see must look the same."""
     name = normalize_tag(name.replace("\x00", ""))  # no database stores NUL in text
     return Tag.objects.filter(name=name).first() or Tag(name=name)
+
+
+# Edit history ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VersionImage:
+    """An image as a version of a post showed it."""
+
+    url: str
+    thumbnail_url: str
+    alt_text: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version of a post: the current one, or one an edit replaced (posts.models.PostEdit)."""
+
+    body: str
+    spoiler_text: str
+    sensitive: bool
+    images: list[VersionImage]
+    created_at: datetime
+    current: bool
+
+
+def _kept_images(entries: list[dict]) -> list[VersionImage]:
+    storage = PostImage._meta.get_field("image").storage
+    return [
+        VersionImage(
+            url=storage.url(entry["image"]),
+            thumbnail_url=storage.url(entry.get("thumbnail") or entry["image"]),
+            alt_text=entry.get("alt_text", ""),
+            width=entry.get("width", 0),
+            height=entry.get("height", 0),
+        )
+        for entry in entries
+        if isinstance(entry, dict) and entry.get("image")
+    ]
+
+
+def post_history(viewer: CustomUser | None, post: Post) -> list[Version]:
+    """Return the versions of post, the current one first, then the earlier ones newest first;
+    none if viewer (None: a visitor) may not see post. Three queries, however many versions."""
+    found = next(
+        iter(
+            _readable(viewer)
+            .filter(pk=post.pk)
+            .prefetch_related(
+                Prefetch("images", queryset=PostImage.objects.order_by("position", "id")),
+                Prefetch("edits", queryset=PostEdit.objects.order_by("-id")),
+            )
+        ),
+        None,
+    )
+    if found is None:
+        return []
+    current = Version(
+        body=found.body,
+        spoiler_text=found.spoiler_text,
+        sensitive=found.sensitive,
+        images=[
+            VersionImage(
+                url=image.image.url,
+                thumbnail_url=image.thumbnail.url,
+                alt_text=image.alt_text,
+                width=image.width,
+                height=image.height,
+            )
+            for image in found.images.all()
+        ],
+        created_at=found.edited_at or found.created_at,
+        current=True,
+    )
+    earlier = [
+        Version(
+            body=edit.body,
+            spoiler_text=edit.spoiler_text,
+            sensitive=edit.sensitive,
+            images=_kept_images(edit.images),
+            created_at=edit.created_at,
+            current=False,
+        )
+        for edit in found.edits.all()
+    ]
+    return [current, *earlier]
+
+
+# Media drafts (posts.services.media) ----------------------------------------------------------
+
+
+def media_drafts(owner: CustomUser, ids: Iterable[int] | None = None) -> QuerySet[PostImage]:
+    """Return owner's images not attached to a post yet (optionally only these ids)."""
+    drafts = PostImage.objects.filter(owner=owner, post__isnull=True)
+    return drafts if ids is None else drafts.filter(pk__in=list(ids))
+
+
+def media_describable(user: CustomUser) -> QuerySet[PostImage]:
+    """Return the images whose alt text user may change: their drafts and their posts' images."""
+    return PostImage.objects.filter(Q(post__isnull=True, owner=user) | Q(post__author=user))

@@ -1,10 +1,11 @@
 """Reads about the social graph: the questions other apps ask about it, profile headers and
 the lists of followers, following, blocks and mutes."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
+from django.utils import timezone
 
 from core.queries import subquery_count
-from social.models import Block, Follow, Mute
+from social.models import Block, FilterContext, Follow, Mute, MutedWord
 from users.models import CustomUser
 
 
@@ -50,16 +51,26 @@ def people_shown_to(qs: QuerySet, viewer: CustomUser, *, person: str) -> QuerySe
 RELATION_FLAGS = ("following", "follows_you", "blocking", "blocked_by", "muting")
 
 
-def profile_header(viewer: CustomUser, other: CustomUser) -> dict:
-    """Return what a profile header shows: the relationship both ways and the counts."""
+def _relation(viewer: CustomUser | None) -> dict[str, Exists | Value]:
+    """Return the relationship flags between viewer and the row: all false for a visitor."""
+    if viewer is None:
+        return {flag: Value(False, output_field=BooleanField()) for flag in RELATION_FLAGS}
+    return {
+        "following": Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("pk"))),
+        "follows_you": Exists(Follow.objects.filter(follower=OuterRef("pk"), followee=viewer)),
+        "blocking": Exists(Block.objects.filter(blocker=viewer, blocked=OuterRef("pk"))),
+        "blocked_by": Exists(Block.objects.filter(blocker=OuterRef("pk"), blocked=viewer)),
+        "muting": Exists(Mute.objects.filter(muter=viewer, muted=OuterRef("pk"))),
+    }
+
+
+def profile_header(viewer: CustomUser | None, other: CustomUser) -> dict:
+    """Return what a profile header shows: the relationship both ways and the counts (for a
+    visitor, viewer None, only the counts)."""
     row = (
         CustomUser.objects.filter(pk=other.pk)
         .annotate(
-            following=Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("pk"))),
-            follows_you=Exists(Follow.objects.filter(follower=OuterRef("pk"), followee=viewer)),
-            blocking=Exists(Block.objects.filter(blocker=viewer, blocked=OuterRef("pk"))),
-            blocked_by=Exists(Block.objects.filter(blocker=OuterRef("pk"), blocked=viewer)),
-            muting=Exists(Mute.objects.filter(muter=viewer, muted=OuterRef("pk"))),
+            **_relation(viewer),
             # Deactivated accounts are left out of the counts, as they are of the lists.
             followers_count=subquery_count(
                 Follow.objects.filter(followee=OuterRef("pk"), follower__is_active=True),
@@ -76,7 +87,7 @@ def profile_header(viewer: CustomUser, other: CustomUser) -> dict:
     return {
         "relation": {flag: row[flag] for flag in RELATION_FLAGS},
         "counts": {"followers": row["followers_count"], "following": row["following_count"]},
-        "is_self": viewer.pk == other.pk,
+        "is_self": viewer is not None and viewer.pk == other.pk,
     }
 
 
@@ -109,3 +120,28 @@ def search_people(viewer: CustomUser, text: str, *, limit: int = 10) -> QuerySet
     for hidden in hidden_author_ids(viewer, include_mutes=False):
         qs = qs.exclude(pk__in=hidden)
     return qs.order_by("username")[:limit]
+
+
+# Where a muted word applies (FilterContext) and the MutedWord flag that says so.
+CONTEXT_FIELDS: dict[str, str] = {
+    FilterContext.HOME: "in_home",
+    FilterContext.NOTIFICATIONS: "in_notifications",
+    FilterContext.PUBLIC: "in_public",
+    FilterContext.THREAD: "in_thread",
+}
+
+
+def muted_words(user: CustomUser) -> QuerySet[MutedWord]:
+    """Return user's filtered words and phrases, expired ones too, alphabetically."""
+    return MutedWord.objects.filter(user=user).order_by("phrase", "id")
+
+
+def active_muted_words(user: CustomUser, context: str) -> QuerySet[MutedWord]:
+    """Return user's filtered words that apply in context (a FilterContext) and have not
+    expired; posts.selectors.cards matches their patterns in SQL."""
+    field = CONTEXT_FIELDS[FilterContext(context)]
+    return (
+        MutedWord.objects.filter(user=user, **{field: True})
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+        .order_by("phrase", "id")
+    )

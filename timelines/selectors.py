@@ -4,18 +4,21 @@ Each is posts.selectors.visible_to narrowed to the timeline, with posts.selector
 top, so the HTML views and the API consume the same querysets.
 """
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
-from posts.models import Bookmark, Post, Tag, Visibility
-from posts.selectors import cards, visible_to
+from posts.models import OPEN_VISIBILITIES, Bookmark, Post, Tag, Visibility
+from posts.selectors import LISTED_NOWHERE, cards, visible_to, visible_to_anyone
+from social.models import FilterContext
 from social.selectors import followee_ids
 from users.models import CustomUser
 
 
 def home(viewer: CustomUser) -> QuerySet[Post]:
-    """Your posts, the top-level posts of people you follow, and their reposts."""
+    """Your posts, the top-level posts of people you follow, and their reposts (no direct
+    messages: those are in conversations)."""
     authors = Q(author=viewer) | Q(author__in=followee_ids(viewer))
-    return cards(visible_to(viewer).filter(authors, in_reply_to__isnull=True), viewer)
+    qs = visible_to(viewer).filter(authors, in_reply_to__isnull=True).exclude(LISTED_NOWHERE)
+    return cards(qs, viewer, filter_context=FilterContext.HOME)
 
 
 def explore(viewer: CustomUser) -> QuerySet[Post]:
@@ -25,6 +28,7 @@ def explore(viewer: CustomUser) -> QuerySet[Post]:
             visibility=Visibility.PUBLIC, in_reply_to__isnull=True, repost_of__isnull=True
         ),
         viewer,
+        filter_context=FilterContext.PUBLIC,
     )
 
 
@@ -32,15 +36,17 @@ def profile(
     viewer: CustomUser, author: CustomUser, *, with_comments: bool = False
 ) -> QuerySet[Post]:
     """Return an author's posts and reposts (with comments, on the second tab) for viewer."""
-    qs = visible_to(viewer, include_mutes=False).filter(author=author)
+    qs = visible_to(viewer, include_mutes=False).filter(author=author).exclude(LISTED_NOWHERE)
     if not with_comments:
         qs = qs.filter(in_reply_to__isnull=True)
     return cards(qs, viewer)
 
 
 def tag(viewer: CustomUser, tag: Tag) -> QuerySet[Post]:
-    """Return the posts carrying tag."""
-    return cards(visible_to(viewer).filter(tags=tag, repost_of__isnull=True), viewer)
+    """Return the posts carrying tag (never unlisted or direct ones)."""
+    qs = visible_to(viewer).filter(tags=tag, repost_of__isnull=True)
+    qs = qs.exclude(visibility__in=[Visibility.UNLISTED, Visibility.DIRECT])
+    return cards(qs, viewer, filter_context=FilterContext.PUBLIC)
 
 
 def bookmarks(viewer: CustomUser) -> QuerySet[Post]:
@@ -52,3 +58,64 @@ def bookmarks(viewer: CustomUser) -> QuerySet[Post]:
         .annotate(bookmark_id=Subquery(mine.filter(post=OuterRef("pk")).values("id")[:1]))
     )
     return cards(qs, viewer)
+
+
+# Visitors (MSG_PUBLIC_PAGES): what pages and feeds list for someone who is not logged in.
+
+
+def public_posts() -> QuerySet[Post]:
+    """Return the posts listed to visitors: public ones and reposts of public ones (an unlisted
+    post is shown only at its own address)."""
+    return visible_to_anyone().filter(
+        Q(repost_of__isnull=True) | Q(repost_of__visibility=Visibility.PUBLIC),
+        visibility=Visibility.PUBLIC,
+    )
+
+
+def public_profile(author: CustomUser, *, with_comments: bool = False) -> QuerySet[Post]:
+    """Return an author's public posts and reposts (with comments, on the second tab) for a
+    visitor."""
+    qs = public_posts().filter(author=author)
+    if not with_comments:
+        qs = qs.filter(in_reply_to__isnull=True)
+    return cards(qs, None)
+
+
+def public_tag(tag: Tag) -> QuerySet[Post]:
+    """Return the public posts carrying tag, for a visitor."""
+    return cards(public_posts().filter(tags=tag, repost_of__isnull=True), None)
+
+
+def feed_author(author: CustomUser) -> QuerySet[Post]:
+    """Return an author's public top-level posts (no reposts) for their feed, newest first."""
+    qs = public_posts().filter(author=author, in_reply_to__isnull=True, repost_of__isnull=True)
+    return qs.select_related("author").order_by("-id")
+
+
+def feed_tag(tag: Tag) -> QuerySet[Post]:
+    """Return the public posts carrying tag for its feed, newest first."""
+    qs = public_posts().filter(tags=tag, repost_of__isnull=True)
+    return qs.select_related("author").order_by("-id")
+
+
+# Pinned posts (posts.services.pins) ----------------------------------------------------------
+
+
+def with_pin_flag(users: QuerySet[CustomUser]) -> QuerySet[CustomUser]:
+    """Annotate each account with has_pinned, so a profile without pins asks nothing more."""
+    pins = Post.objects.filter(author=OuterRef("pk"), pinned_at__isnull=False)
+    return users.annotate(has_pinned=Exists(pins))
+
+
+def pinned(viewer: CustomUser | None, author: CustomUser) -> QuerySet[Post]:
+    """Return author's pinned posts that viewer (None: a visitor) may see, last pinned first."""
+    # A visitor's lists hold public posts only: a pinned unlisted post stays at its address.
+    seen = public_posts() if viewer is None else visible_to(viewer, include_mutes=False)
+    qs = seen.filter(
+        author=author,
+        pinned_at__isnull=False,
+        in_reply_to__isnull=True,
+        repost_of__isnull=True,
+        visibility__in=OPEN_VISIBILITIES,
+    )
+    return cards(qs, viewer).order_by("-pinned_at", "-id")

@@ -45,3 +45,13 @@ def account_for_login(login: str) -> CustomUser | None:
 def user_get_active(username: str) -> QuerySet[CustomUser]:
     """Return the active account called username (any case), as a queryset of at most one."""
     return CustomUser.objects.filter(username__iexact=username, is_active=True)
+
+
+def accounts_named(names: list[str]) -> QuerySet[CustomUser]:
+    """Return the active accounts called any of names (any case)."""
+    if not names:
+        return CustomUser.objects.none()
+    lookup = Q()
+    for name in names:
+        lookup |= Q(username__iexact=name)
+    return CustomUser.objects.filter(lookup, is_active=True)

@@ -10,9 +10,9 @@ AFTER = [("posts", "0005_post_root")]
 
 def migrate(targets):
     """Move the posts app to targets; apps that depend on a newer posts are unapplied with it."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
+    MigrationExecutor(connection).migrate(targets)
+    executor = MigrationExecutor(connection)  # reloaded: it reads what is applied now
+    return executor.loader.project_state(list(executor.loader.applied_migrations)).apps
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,7 +1,8 @@
 """users_who_can_see (one post, many readers, one query) agrees with post_is_visible_to (the
 visible_to rule applied to one post) for every user, on random graphs: follows, blocks either
-way, mutes, deactivated accounts, followers-only posts and threads, reposts, comments whose
-thread's author blocked their author."""
+way, mutes, deactivated accounts, the four visibilities (public, unlisted, followers-only and
+direct, addressed by mentions) in posts and threads, reposts, comments whose thread's author
+blocked their author."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,9 +25,10 @@ person = st.integers(min_value=0, max_value=USERS - 1)
 pairs = st.lists(st.tuples(person, person), max_size=12)
 post_spec = st.tuples(
     person,  # author
-    st.sampled_from([Visibility.PUBLIC, Visibility.FOLLOWERS]),
+    st.sampled_from(list(Visibility)),
     st.one_of(st.none(), st.integers(min_value=0, max_value=7)),  # replies to / reposts this
     st.booleans(),  # a repost rather than a comment
+    st.sets(person, max_size=2),  # whom the text mentions
 )
 
 
@@ -41,8 +43,9 @@ def build(follows, specs, blocks, mutes, deactivated, unaddressed) -> tuple[list
         if a != b:
             follow_create(follower=users[a], followee=users[b])
     posts: list[Post] = []
-    for author, visibility, target, repost in specs:
+    for author, visibility, target, repost, *mentioned in specs:
         other = posts[target % len(posts)] if target is not None and posts else None
+        names = " ".join(f"@{users[m].username}" for m in (mentioned[0] if mentioned else ()))
         try:
             if other is not None and repost:
                 posts.append(post_repost(user=users[author], post=other))
@@ -50,7 +53,7 @@ def build(follows, specs, blocks, mutes, deactivated, unaddressed) -> tuple[list
                 posts.append(
                     post_create(
                         author=users[author],
-                        body="words",
+                        body=f"words {names}",
                         visibility=visibility,
                         in_reply_to=other,
                     )
@@ -96,6 +99,20 @@ def build(follows, specs, blocks, mutes, deactivated, unaddressed) -> tuple[list
     blocks=[],
     mutes=[],
     deactivated={3},
+    unaddressed=set(),
+)
+# A direct message to one person, a reply carrying the conversation to its participants, a
+# third person who follows both and sees neither, and an unlisted post seen by all.
+@example(
+    follows=[(2, 0), (2, 1)],
+    specs=[
+        (0, "direct", None, False, {1}),
+        (1, "public", 0, False, set()),
+        (1, "unlisted", None, False, set()),
+    ],
+    blocks=[],
+    mutes=[],
+    deactivated=set(),
     unaddressed=set(),
 )
 @given(

@@ -1,0 +1,99 @@
+"""Direct messages: the list of conversations, one conversation with a reply form, a new one."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from conversations import selectors, services
+from conversations.forms import MessageForm, NewMessageForm
+from core.http import cursor_params
+from core.pagination import paginate, paginate_oldest_first
+from users.http import MemberRequest
+from users.selectors import user_get_active
+
+
+def conversation_list(request: MemberRequest) -> HttpResponse:
+    """Every conversation once, newest activity first, with who is in it and an unread mark."""
+    page = paginate(selectors.conversations(request.user), **cursor_params(request), key="id")
+    if request.htmx and request.GET.get("max_id"):
+        return render(request, "conversations/list.html#page", {"page": page})
+    return render(request, "conversations/list.html", {"page": page})
+
+
+def _show(
+    request: MemberRequest, thread: int, form: MessageForm, status: int = 200
+) -> HttpResponse:
+    after = request.GET.get("after", "")
+    page = paginate_oldest_first(
+        selectors.conversation(request.user, thread),
+        after=int(after) if after.isascii() and after.isdigit() else None,
+        size=settings.MSG_COMMENTS_PAGE_SIZE,
+    )
+    if not page.items:
+        raise Http404("No such conversation.")
+    services.conversation_mark_read(user=request.user, thread=thread, up_to=page.items[-1].pk)
+    context = {"thread": thread, "page": page, "form": form, "first": page.items[0]}
+    if request.htmx and after:
+        return render(request, "conversations/detail.html#messages", context)
+    return render(request, "conversations/detail.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def conversation_detail(request: MemberRequest, thread: int) -> HttpResponse:
+    """Show a conversation and mark it read; POST replies to it (in place with htmx)."""
+    if request.method == "GET":
+        return _show(request, thread, MessageForm())
+    newest = selectors.conversation(request.user, thread).order_by("-id").first()
+    if newest is None:
+        raise Http404("No such conversation.")
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        try:
+            message = services.message_send(
+                author=request.user, body=form.cleaned_data["body"], in_reply_to=newest
+            )
+        except (PermissionDenied, ValidationError) as error:
+            form.add_error(
+                None, error.messages if isinstance(error, ValidationError) else str(error)
+            )
+        else:
+            services.conversation_mark_read(user=request.user, thread=thread, up_to=message.pk)
+            if request.htmx:
+                card = selectors.conversation(request.user, thread).get(pk=message.pk)
+                context = {"post": card, "form": MessageForm(), "thread": thread}
+                return render(request, "conversations/detail.html#sent", context)
+            return redirect(f"{reverse('conversation', args=[thread])}#post-{message.pk}")
+    if request.htmx:
+        context = {"form": form, "thread": thread}
+        return render(request, "conversations/detail.html#reply-form", context, status=400)
+    return _show(request, thread, form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def conversation_new(request: MemberRequest) -> HttpResponse:
+    """Start a conversation; ?to=username fills in the recipient (the profile's Message link)."""
+    initial = {}
+    to = request.GET.get("to", "")
+    if to and user_get_active(to).exists():
+        initial["to"] = f"@{to}"
+    form = NewMessageForm(request.POST or None, initial=initial, sender=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = services.message_send(
+                author=request.user,
+                body=form.cleaned_data["body"],
+                recipients=form.cleaned_data["to"],
+            )
+        except (PermissionDenied, ValidationError) as error:
+            form.add_error(
+                None, error.messages if isinstance(error, ValidationError) else str(error)
+            )
+        else:
+            messages.success(request, "Message sent.")
+            return redirect("conversation", thread=message.root_id or message.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "conversations/new.html", {"form": form}, status=status)

@@ -1,0 +1,260 @@
+"""Direct messages: who sees them, the conversation list with its unread marks, a conversation
+with its reply form, the nav badge, and the query counts of both pages."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from conversations import selectors
+from conversations.services import conversation_mark_read, message_send
+from msg_project.context_processors import Badges
+from posts.models import Post, Visibility
+from posts.services import post_create
+from social.services import block_create, follow_create
+from tests.factories import UserFactory
+from timelines import selectors as timelines
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ada():
+    return UserFactory(username="ada")
+
+
+@pytest.fixture
+def bob():
+    return UserFactory(username="bob")
+
+
+@pytest.fixture
+def eve():
+    return UserFactory(username="eve")
+
+
+def visible(viewer, post) -> bool:
+    return selectors.direct_messages(viewer).filter(pk=post.pk).exists()
+
+
+def test_a_message_is_seen_by_its_author_and_recipients_only(ada, bob, eve):
+    follow_create(follower=eve, followee=ada)  # a follower of the sender sees nothing
+    message = message_send(author=ada, body="hi", recipients=[bob])
+    assert message.visibility == Visibility.DIRECT
+    assert message.body == "@bob hi"
+    assert visible(ada, message) and visible(bob, message)
+    assert not visible(eve, message)
+
+
+def test_a_reply_reaches_every_participant_without_naming_them(ada, bob, eve):
+    first = message_send(author=ada, body="hello both", recipients=[bob, eve])
+    reply = message_send(author=bob, body="hi!", in_reply_to=first)
+    assert reply.visibility == Visibility.DIRECT
+    assert reply.root_id == first.pk
+    assert {u.username for u in reply.mentions.all()} == {"ada", "eve"}
+    for person in (ada, bob, eve):
+        assert visible(person, reply)
+
+
+def test_nobody_can_message_someone_who_blocked_them(ada, bob):
+    block_create(blocker=bob, blocked=ada)
+    with pytest.raises(PermissionDenied):
+        message_send(author=ada, body="hi", recipients=[bob])
+    assert not Post.objects.filter(author=ada).exists()
+
+
+def test_nor_someone_they_blocked(ada, bob):
+    block_create(blocker=ada, blocked=bob)
+    with pytest.raises(PermissionDenied):
+        message_send(author=ada, body="hi", recipients=[bob])
+
+
+def test_a_blocker_leaves_a_group_conversation_silently(ada, bob, eve):
+    first = message_send(author=ada, body="group", recipients=[bob, eve])
+    block_create(blocker=eve, blocked=bob)
+    reply = message_send(author=bob, body="still here", in_reply_to=first)
+    assert not visible(eve, reply)
+    assert visible(ada, reply)
+
+
+def test_a_message_needs_a_recipient(ada):
+    with pytest.raises(ValidationError):
+        message_send(author=ada, body="to nobody")
+
+
+def test_a_direct_post_must_mention_someone_to_reach_anyone(ada, bob):
+    post = post_create(author=ada, body="nobody named", visibility=Visibility.DIRECT)
+    assert visible(ada, post) and not visible(bob, post)
+
+
+def test_direct_messages_are_never_listed_in_timelines(ada, bob):
+    follow_create(follower=bob, followee=ada)
+    follow_create(follower=ada, followee=bob)
+    message = post_create(author=ada, body="secret #hush @bob", visibility=Visibility.DIRECT)
+    for viewer in (ada, bob):
+        assert message not in timelines.home(viewer)
+        assert message not in timelines.profile(viewer, ada)
+        assert message not in timelines.profile(viewer, ada, with_comments=True)
+        assert message not in timelines.explore(viewer)
+        tag = message.tags.get()
+        assert message not in timelines.tag(viewer, tag)
+
+
+def test_conversations_list_newest_activity_first_once_each(ada, bob, eve):
+    old = message_send(author=ada, body="old", recipients=[bob])
+    newer = message_send(author=eve, body="newer", recipients=[bob])
+    reply = message_send(author=ada, body="reply to old", in_reply_to=old)
+    rows = list(selectors.conversations(bob))
+    assert [row.pk for row in rows] == [reply.pk, newer.pk]
+    assert [row.thread for row in rows] == [old.pk, newer.pk]
+
+
+def test_unread_until_opened_and_own_messages_are_read(ada, bob):
+    message = message_send(author=ada, body="hi", recipients=[bob])
+    assert selectors.conversations(bob).get().unread
+    assert not selectors.conversations(ada).get().unread
+    assert selectors.unread_conversations(bob).count() == 1
+    conversation_mark_read(user=bob, thread=message.pk, up_to=message.pk)
+    assert not selectors.conversations(bob).get().unread
+    answer = message_send(author=ada, body="again", in_reply_to=message)
+    assert selectors.unread_conversations(bob).count() == 1
+    conversation_mark_read(user=bob, thread=message.pk, up_to=message.pk)  # an older tab
+    assert selectors.unread_conversations(bob).count() == 1
+    conversation_mark_read(user=bob, thread=message.pk, up_to=answer.pk)
+    assert selectors.unread_conversations(bob).count() == 0
+
+
+def test_the_nav_badge_counts_unread_conversations_in_the_same_query(
+    ada, bob, commits, django_assert_num_queries
+):
+    message_send(author=ada, body="one", recipients=[bob])
+    message_send(author=ada, body="two", recipients=[bob, UserFactory()])
+    badges = Badges(bob)
+    with django_assert_num_queries(1):
+        assert badges.counts == (2, 2)  # two mention notifications, two conversations
+
+
+def test_messages_page_lists_conversations_with_unread_mark(client, ada, bob):
+    message_send(author=ada, body="hello there", recipients=[bob])
+    client.force_login(bob)
+    response = client.get(reverse("conversations"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "hello there" in html and "unread" in html and "@ada" in html
+    assert 'id="nav-messages"' in html
+
+
+def test_messages_page_empty_state(client, ada):
+    client.force_login(ada)
+    assert "No messages yet" in client.get(reverse("conversations")).content.decode()
+
+
+def test_opening_a_conversation_marks_it_read(client, ada, bob):
+    message = message_send(author=ada, body="hi", recipients=[bob])
+    client.force_login(bob)
+    response = client.get(reverse("conversation", args=[message.pk]))
+    assert response.status_code == 200
+    assert "hi" in response.content.decode()
+    assert selectors.unread_conversations(bob).count() == 0
+
+
+def test_a_stranger_gets_a_404(client, ada, bob, eve):
+    message = message_send(author=ada, body="hi", recipients=[bob])
+    client.force_login(eve)
+    assert client.get(reverse("conversation", args=[message.pk])).status_code == 404
+    response = client.post(reverse("conversation", args=[message.pk]), {"body": "let me in"})
+    assert response.status_code == 404
+    assert not Post.objects.filter(author=eve).exists()
+
+
+def test_a_public_post_is_not_a_conversation(client, ada):
+    post = post_create(author=ada, body="public")
+    client.force_login(ada)
+    assert client.get(reverse("conversation", args=[post.pk])).status_code == 404
+
+
+def test_replying_plain_and_with_htmx(client, ada, bob):
+    message = message_send(author=ada, body="hi", recipients=[bob])
+    client.force_login(bob)
+    url = reverse("conversation", args=[message.pk])
+    response = client.post(url, {"body": "plain reply"})
+    assert response.status_code == 302
+    reply = Post.objects.get(body__endswith="plain reply")
+    assert response["Location"].endswith(f"#post-{reply.pk}")
+    assert reply.visibility == Visibility.DIRECT and reply.root_id == message.pk
+    response = client.post(url, {"body": "htmx reply"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "htmx reply" in response.content.decode()
+    assert 'hx-swap-oob="beforeend:#messages"' in response.content.decode()
+
+
+def test_an_empty_reply_is_refused_and_keeps_nothing(client, ada, bob):
+    message = message_send(author=ada, body="hi", recipients=[bob])
+    client.force_login(bob)
+    url = reverse("conversation", args=[message.pk])
+    assert client.post(url, {"body": "  "}).status_code == 400
+    response = client.post(url, {"body": ""}, headers={"HX-Request": "true"})
+    assert response.status_code == 400
+    assert Post.objects.count() == 1
+
+
+def test_a_new_message_form(client, ada, bob):
+    client.force_login(ada)
+    page = client.get(reverse("conversation_new") + "?to=bob")
+    assert page.status_code == 200 and 'value="@bob"' in page.content.decode()
+    response = client.post(reverse("conversation_new"), {"to": "@Bob, ", "body": "hello"})
+    message = Post.objects.get(author=ada)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("conversation", args=[message.pk])
+    assert list(message.mentions.all()) == [bob]
+
+
+@pytest.mark.parametrize(
+    ("to", "error"),
+    [
+        ("", "This field is required"),
+        ("@nobody", "No account is called @nobody"),
+        ("@ada", "only to yourself"),
+        ("@", "at least one person"),
+    ],
+)
+def test_new_message_errors(client, ada, to, error):
+    client.force_login(ada)
+    response = client.post(reverse("conversation_new"), {"to": to, "body": "hello"})
+    assert response.status_code == 400
+    assert error in response.content.decode()
+    assert not Post.objects.exists()
+
+
+def test_a_new_message_to_a_blocker_is_refused_on_the_form(client, ada, bob):
+    block_create(blocker=bob, blocked=ada)
+    client.force_login(ada)
+    response = client.post(reverse("conversation_new"), {"to": "bob", "body": "hello"})
+    assert response.status_code == 400
+    assert "You cannot send a message to @bob" in response.content.decode()
+    assert not Post.objects.exists()
+
+
+LIST_QUERIES = 6
+CONVERSATION_QUERIES = 10
+
+
+@pytest.mark.parametrize("n", [1, 40])
+def test_messages_page_query_count_is_flat(client, ada, django_assert_num_queries, n):
+    people = UserFactory.create_batch(n)
+    for person in people:
+        message_send(author=person, body="hi", recipients=[ada])
+    client.force_login(ada)
+    with django_assert_num_queries(LIST_QUERIES):
+        response = client.get(reverse("conversations"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 40])
+def test_conversation_query_count_is_flat(client, ada, bob, django_assert_num_queries, n):
+    message = message_send(author=ada, body="start", recipients=[bob])
+    for i in range(n):
+        message_send(author=bob if i % 2 else ada, body=f"m{i}", in_reply_to=message)
+    client.force_login(bob)
+    with django_assert_num_queries(CONVERSATION_QUERIES):
+        response = client.get(reverse("conversation", args=[message.pk]))
+    assert response.status_code == 200

@@ -1,0 +1,127 @@
+"""RSS 2.0 feeds for visitors (MSG_PUBLIC_PAGES): a member's public posts and a tag's.
+
+Built on Django's syndication framework (django.contrib.syndication), which writes valid RSS
+2.0 and needs no app of its own. Every link in a feed, the post links inside descriptions too,
+is absolute on SITE_URL, the public address, as in the emails msg sends. Only public posts are
+listed (timelines.selectors.public_posts): never unlisted, followers-only or direct ones.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.syndication.views import Feed
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.text import Truncator
+
+from posts.models import Post, Tag
+from posts.selectors import tag_get
+from posts.text import render_body
+from timelines import selectors
+from users.models import CustomUser
+from users.selectors import user_get_active
+
+ITEMS = 20
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def _require_public_pages() -> None:
+    """Answer 404 unless the operator opened the public pages."""
+    if not settings.MSG_PUBLIC_PAGES:
+        raise Http404("Feeds are off.")
+
+
+class PostFeed(Feed):
+    """What a post looks like in every msg feed."""
+
+    def item_title(self, item: Post) -> str:
+        if item.spoiler_text:
+            return f"CW: {item.spoiler_text}"
+        return Truncator(" ".join(item.body.split())).chars(80) or f"Post by @{item.author}"
+
+    def item_description(self, item: Post) -> str:
+        # The body as the post page shows it (escaped, then sanitised by nh3), with its
+        # relative links (mentions, tags) made absolute for feed readers.
+        body = str(render_body(item.body)).replace('href="/', f'href="{settings.SITE_URL}/')
+        if item.spoiler_text:
+            body = f"<p><strong>Content warning: {escape(item.spoiler_text)}</strong></p>{body}"
+        return body
+
+    def item_link(self, item: Post) -> str:
+        return _absolute(item.get_absolute_url())
+
+    def item_guid(self, item: Post) -> str:
+        return _absolute(item.get_absolute_url())
+
+    item_guid_is_permalink = True
+
+    def item_pubdate(self, item: Post) -> datetime:
+        return item.created_at
+
+    def item_updateddate(self, item: Post) -> datetime | None:
+        return item.edited_at
+
+    def item_author_name(self, item: Post) -> str:
+        return item.author.name
+
+
+class AuthorFeed(PostFeed):
+    """The newest public top-level posts of a member, at /@username.rss."""
+
+    def get_object(self, request: HttpRequest, username: str) -> CustomUser:  # type: ignore[override]
+        _require_public_pages()
+        return get_object_or_404(user_get_active(username))
+
+    def title(self, obj: CustomUser) -> str:
+        return f"{obj.name} (@{obj.username}) on msg"
+
+    def link(self, obj: CustomUser) -> str:
+        return _absolute(obj.get_absolute_url())
+
+    def feed_url(self, obj: CustomUser) -> str:
+        return _absolute(reverse("profile_feed", kwargs={"username": obj.username}))
+
+    def description(self, obj: CustomUser) -> str:
+        return f"Public posts by @{obj.username}, newest first."
+
+    def items(self, obj: CustomUser) -> list[Post]:
+        return list(selectors.feed_author(obj)[:ITEMS])
+
+
+class TagFeed(PostFeed):
+    """The newest public posts carrying a tag, at /tags/name.rss."""
+
+    def get_object(self, request: HttpRequest, name: str) -> Tag:  # type: ignore[override]
+        _require_public_pages()
+        tag = tag_get(name)
+        # A tag seen only on posts a visitor may not read is as unknown as one never used.
+        if tag.pk is None or not selectors.feed_tag(tag).exists():
+            raise Http404("No such tag.")
+        return tag
+
+    def title(self, obj: Tag) -> str:
+        return f"#{obj.name} on msg"
+
+    def link(self, obj: Tag) -> str:
+        return _absolute(obj.get_absolute_url())
+
+    def feed_url(self, obj: Tag) -> str:
+        return _absolute(reverse("tag_feed", kwargs={"name": obj.name}))
+
+    def description(self, obj: Tag) -> str:
+        return f"Public posts with #{obj.name}, newest first."
+
+    def items(self, obj: Tag) -> list[Post]:
+        return list(selectors.feed_tag(obj)[:ITEMS])
+
+
+# The setting is read on each request (get_object answers 404 when it is off), so the feeds
+# skip LoginRequiredMiddleware whatever it was at start-up.
+author_feed = login_not_required(AuthorFeed())
+tag_feed = login_not_required(TagFeed())
