@@ -79,7 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "notifications.context_processors.unread_notifications",
+                "msg_project.context_processors.nav_badges",
             ],
         },
     },
@@ -247,8 +247,17 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 MSG_MAX_POST_LENGTH = env.int("MSG_MAX_POST_LENGTH", default=500)
 MSG_PAGE_SIZE = env.int("MSG_PAGE_SIZE", default=20)
 MSG_COMMENTS_PAGE_SIZE = env.int("MSG_COMMENTS_PAGE_SIZE", default=50)
+# Open profiles, tag pages, the pages of public and unlisted posts and the RSS feeds to
+# visitors, read-only (off: the whole site is for members only).
+MSG_PUBLIC_PAGES = env.bool("MSG_PUBLIC_PAGES", default=False)
+# Link previews: a task fetches the card of the first link in a post (off: msg never contacts
+# the servers that posts link to). Loopback addresses are refused; only the tests allow them.
+MSG_PREVIEWS = env.bool("MSG_PREVIEWS", default=True)
+MSG_PREVIEW_ALLOW_LOOPBACK = False
 # What other apps do before an account is deleted (users.services.user_delete calls each).
 MSG_ACCOUNT_DELETE_STEPS = ["posts.services.account_posts_delete"]
+# What apps above timelines add to `manage.py seed_demo` (each is called with users=).
+MSG_SEED_DEMO_STEPS = ["lists.demo.seed_lists", "conversations.demo.seed_messages"]
 
 # Security. Content-Security-Policy: no inline scripts or styles, nothing from other origins.
 SECURE_CSP = {

@@ -19,3 +19,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"msg-test-{os.getpid()}.sqlite3")
     }
+
+# No test reaches the network: link previews are off, except in the tests that turn them on
+# and serve the pages from a local http.server thread (hence loopback).
+MSG_PREVIEWS = False
+MSG_PREVIEW_ALLOW_LOOPBACK = True

@@ -3,10 +3,17 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path, register_converter
 
+from conversations import views as conversation_views
+from lists import views as list_views
 from msg_project.views import healthz, media
 from notifications import views as notification_views
 from posts import views as post_views
+from posts.views import history as history_views
+from posts.views import media as media_views
+from posts.views import polls as poll_views
+from posts.views import quotes as quote_views
 from social import views as social_views
+from timelines import feeds
 from timelines import views as timeline_views
 from users import views as user_views
 
@@ -28,26 +35,47 @@ register_converter(UsernameConverter, "username")
 # The admin logs in through allauth's login page, with its rate limits and email verification.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
-POST_ACTIONS = "like|unlike|repost|unrepost|bookmark|unbookmark"
+POST_ACTIONS = "like|unlike|repost|unrepost|bookmark|unbookmark|pin|unpin"
 USER_ACTIONS = "follow|unfollow|block|unblock|mute|unmute"
 
 urlpatterns = [
     path("", timeline_views.home, name="home"),
     path("compose/", timeline_views.compose, name="post_create"),
+    # Not under MEDIA_URL (/media/): the web server answers there (docs/operations.md).
+    path("images/", media_views.media_upload, name="media_upload"),
+    path("images/<int:pk>/", media_views.media_update, name="media_update"),
+    path("images/<int:pk>/remove/", media_views.media_remove, name="media_remove"),
     path("explore/", timeline_views.explore, name="explore"),
+    # Feeds (MSG_PUBLIC_PAGES) before the pages whose addresses they extend.
+    re_path(r"^tags/(?P<name>[^/]+)\.rss$", feeds.tag_feed, name="tag_feed"),
     path("tags/<str:name>/", timeline_views.tag, name="tag"),
     path("bookmarks/", timeline_views.bookmarks, name="bookmarks"),
     path("search/", timeline_views.search, name="search"),
+    path("lists/", list_views.list_index, name="lists"),
+    path("lists/<int:pk>/", list_views.list_detail, name="list_detail"),
+    path("lists/<int:pk>/edit/", list_views.list_edit, name="list_edit"),
+    path("lists/<int:pk>/delete/", list_views.list_delete, name="list_delete"),
     path("notifications/", notification_views.notification_list, name="notifications"),
+    path("messages/", conversation_views.conversation_list, name="conversations"),
+    path("messages/new/", conversation_views.conversation_new, name="conversation_new"),
+    path("messages/<int:thread>/", conversation_views.conversation_detail, name="conversation"),
     path("settings/profile/", user_views.settings_profile, name="settings_profile"),
     path("settings/blocks/", social_views.settings_blocks, name="settings_blocks"),
     path("settings/mutes/", social_views.settings_mutes, name="settings_mutes"),
+    path("settings/filters/", social_views.settings_filters, name="settings_filters"),
+    path(
+        "settings/filters/<int:pk>/delete/",
+        social_views.muted_word_delete,
+        name="muted_word_delete",
+    ),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("@<username:username>.rss", feeds.author_feed, name="profile_feed"),
     path("@<username:username>/", timeline_views.profile, name="profile"),
     path("@<username:username>/followers/", social_views.followers, name="followers"),
     path("@<username:username>/following/", social_views.following, name="following"),
+    path("@<username:username>/lists/", list_views.profile_lists, name="profile_lists"),
     re_path(
         rf"^@(?P<username>[A-Za-z0-9_]+)/(?P<action>{USER_ACTIONS})/$",
         social_views.relationship_action,
@@ -55,7 +83,14 @@ urlpatterns = [
     ),
     path("@<username:username>/<int:pk>/", post_views.post_detail, name="post_detail"),
     path("@<username:username>/<int:pk>/edit/", post_views.post_edit, name="post_edit"),
+    path(
+        "@<username:username>/<int:pk>/history/", history_views.post_history, name="post_history"
+    ),
     path("@<username:username>/<int:pk>/delete/", post_views.post_delete, name="post_delete"),
+    path("@<username:username>/<int:pk>/vote/", poll_views.vote, name="poll_vote"),
+    path("@<username:username>/<int:pk>/quote/", quote_views.quote_compose, name="post_quote"),
+    path("@<username:username>/<int:pk>/quotes/", quote_views.quote_list, name="post_quotes"),
+    path("@<username:username>/<int:pk>/detach/", quote_views.quote_detach, name="quote_detach"),
     re_path(
         rf"^@(?P<username>[A-Za-z0-9_]+)/(?P<pk>[0-9]+)/(?P<action>{POST_ACTIONS})/$",
         post_views.post_action,

@@ -24,10 +24,10 @@ def notifications_create_many(
 ) -> None:
     """Tell each recipient what actor did, once the current transaction commits.
 
-    Nobody is told of their own act, nor by an account they block, are blocked by or mute,
-    nor about a post they cannot see.
+    Nobody is told of their own act (but an author of the end of their own poll), nor by an
+    account they block, are blocked by or mute, nor about a post they cannot see.
     """
-    recipient_ids = sorted({r.pk for r in recipients if r.pk != actor.pk})
+    recipient_ids = sorted({r.pk for r in recipients if r.pk != actor.pk or kind == Kind.POLL})
     if not recipient_ids:
         return
     # robust: the action is committed; a queue that is down loses a notification (logged),

@@ -4,7 +4,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.tasks import task
 
 from notifications.models import Kind, Notification
-from posts.models import Like, Mention, Post
+from posts.models import Like, Mention, Poll, PollVote, Post
 from posts.selectors import users_who_can_see
 from social.models import Block, Follow, Mute
 from users.models import CustomUser
@@ -22,6 +22,12 @@ def _cause(kind: str, *, actor_id: int, post_id: int | None) -> Q:
             return Q(Exists(Post.objects.filter(author=actor_id, repost_of=post_id)))
         case Kind.MENTION:
             return Q(Exists(Mention.objects.filter(post=post_id, user=recipient)))
+        case Kind.POLL:  # the poll closed; its author (the actor) and its voters are told
+            closed = Poll.objects.filter(post=post_id, closed_at__isnull=False)
+            voted = PollVote.objects.filter(poll__post=post_id, user=recipient)
+            return Q(Exists(closed)) & (Q(pk=actor_id) | Q(Exists(voted)))
+        case Kind.QUOTE:  # the quote (the post) still quotes a post of the recipient's
+            return Q(Exists(Post.objects.filter(author=recipient, quotes=post_id)))
         case _:  # a comment: the comment is the post, and it still exists if it is visible
             return Q()
 
@@ -36,11 +42,11 @@ def notify(*, actor_id: int, kind: str, recipient_ids: list[int], post_id: int |
     """
     recipient = OuterRef("pk")
     actor_active = Exists(CustomUser.objects.filter(pk=actor_id, is_active=True))
-    recipients = (
-        CustomUser.objects.filter(pk__in=recipient_ids, is_active=True)
-        .filter(actor_active)
-        .exclude(pk=actor_id)
+    recipients = CustomUser.objects.filter(pk__in=recipient_ids, is_active=True).filter(
+        actor_active
     )
+    if kind != Kind.POLL:  # the one act whose actor is told too: the end of their own poll
+        recipients = recipients.exclude(pk=actor_id)
     if post_id is not None:
         post = Post.objects.filter(pk=post_id).first()
         if post is None:

@@ -11,7 +11,7 @@ from users.http import MemberRequest
 @require_GET
 def notification_list(request: MemberRequest) -> HttpResponse:
     """Newest first. Opening the page marks them read; this page still flags which were new."""
-    page = paginate(selectors.for_user(request.user), max_id=max_id_param(request))
+    page = paginate(selectors.for_page(request.user), max_id=max_id_param(request))
     services.notifications_mark_read(user=request.user)
     if request.htmx and request.GET.get("max_id"):
         return render(request, "notifications/list.html#page", {"page": page})

@@ -1,11 +1,34 @@
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundWidget
+from django.http import QueryDict
+from django.utils.datastructures import MultiValueDict
 
-from posts.models import Visibility
-from posts.services import MAX_IMAGES, ImageUpload, post_body_clean
+from posts.models import Post, PostImage, Visibility
+from posts.selectors import media_drafts
+from posts.services import (
+    MAX_IMAGES,
+    SPOILER_MAX_LENGTH,
+    post_body_clean,
+    spoiler_text_clean,
+)
+from posts.services.media import (
+    ALT_REQUIRED,
+    ALT_TEXT_MAX_LENGTH,
+    media_delete,
+    media_describe,
+    media_upload,
+)
+from posts.services.polls import MAX_OPTIONS, OPTION_MAX_LENGTH, PollSpec, poll_check
+from users.models import CustomUser
+
+ALT_MISSING = "Describe this image for people who cannot see it."
 
 
 class PostForm(forms.Form):
@@ -32,46 +55,415 @@ class PostForm(forms.Form):
             raise ValidationError(error.message_dict["body"]) from error
 
 
+# What each audience means, next to its radio button in the compose form.
+VISIBILITY_HELP = {
+    Visibility.PUBLIC: "Everyone, on explore and tag pages.",
+    Visibility.UNLISTED: "Everyone with the link, but not on explore, tags or search.",
+    Visibility.FOLLOWERS: "Only your followers.",
+    Visibility.DIRECT: "Only the people you @mention.",
+}
+IMAGE_TYPES = "image/jpeg,image/png,image/webp,image/gif"
+
+
+def _media_ids(values: Iterable[Any]) -> list[int]:
+    """Return the draft ids in values in order, without repeats; raise on anything else."""
+    ids: list[int] = []
+    for value in values:
+        text = str(value).strip()
+        # isdigit() alone accepts "²" and other Unicode digits that int() rejects.
+        if not (text.isascii() and text.isdigit() and len(text) < 19):
+            raise ValidationError("An uploaded image could not be found: choose it again.")
+        if int(text) not in ids:
+            ids.append(int(text))
+    return ids
+
+
+class MediaIdsField(forms.Field):
+    """The ids of the uploaded images (drafts) a post attaches, in order: hidden inputs."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        return _media_ids(value or ())
+
+
+def _mutable(data: Mapping[str, Any]) -> QueryDict:
+    """Return a changeable copy of a form's data, keeping every value of each key."""
+    copy = QueryDict(mutable=True)
+    for key in data:
+        values = data.getlist(key) if isinstance(data, MultiValueDict) else data[key]
+        copy.setlist(key, list(values) if isinstance(values, list | tuple) else [values])
+    return copy
+
+
+@dataclass(frozen=True)
+class MediaItem:
+    """An uploaded image in the compose form: the draft, its alt-text field, its slot."""
+
+    draft: PostImage
+    alt: forms.BoundField
+    slot: int
+
+
 class ComposeForm(PostForm):
-    """A new top-level post: text, who may see it, and up to four described images."""
+    """A new top-level post: text, who may see it, a content warning, and up to four described
+    images.
+
+    An image chosen in the form is stored as a draft first (store_uploads) and the post attaches
+    the drafts by id (the htmx upload makes the drafts as soon as the files are chosen), so after
+    a form error the page shows the uploaded images again: hidden `media` ids, thumbnails and
+    alt-text fields named alt_<id>. The rules live in posts.services.
+    """
 
     visibility = forms.ChoiceField(
         label="Who can see this?",
         choices=Visibility.choices,
         initial=Visibility.PUBLIC,
+        widget=forms.RadioSelect,
     )
+    spoiler_text = forms.CharField(
+        label="Content warning (optional)",
+        required=False,
+        max_length=SPOILER_MAX_LENGTH,
+        help_text=(
+            f"Up to {SPOILER_MAX_LENGTH} characters. The text and images hide behind it "
+            "until the reader chooses “Show more”."
+        ),
+    )
+    sensitive = forms.BooleanField(
+        label="Sensitive media: blur the images until the reader chooses to see them",
+        required=False,
+    )
+    # The post this one quotes (the quote page fills it in); posts.services checks who may.
+    quote_of = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        owner: CustomUser | None = None,
+        media_ids: Iterable[Any] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.owner = owner
+        # Not a class attribute: that name is Form.media (the widgets' CSS and JavaScript).
+        self.fields["media"] = MediaIdsField(required=False)
+        # The file inputs of the form without JavaScript (htmx uploads each one when chosen).
         for n in range(1, MAX_IMAGES + 1):
             self.fields[f"image_{n}"] = forms.ImageField(
                 label=f"Image {n}",
                 required=False,
-                widget=forms.ClearableFileInput(
-                    attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
-                ),
+                widget=forms.FileInput(attrs={"accept": IMAGE_TYPES}),
             )
-            self.fields[f"alt_{n}"] = forms.CharField(
+            self.fields[f"image_{n}_alt"] = forms.CharField(
                 label=f"Description of image {n} (alt text)",
                 required=False,
-                max_length=1500,
+                max_length=ALT_TEXT_MAX_LENGTH,
             )
+        try:
+            posted = self.fields["media"].widget.value_from_datadict(self.data, self.files, "media")
+            ids = _media_ids(posted if self.is_bound else media_ids)
+        except ValidationError:
+            ids = []  # the media field reports it
+        self.drafts: list[PostImage] = []
+        if owner is not None and ids:
+            found = {draft.pk: draft for draft in media_drafts(owner, ids)}
+            self.drafts = [found[pk] for pk in ids if pk in found]
+        missing = [d for d in self.drafts if self.is_bound and f"alt_{d.pk}" not in self.data]
+        if missing:
+            # A form that sends the ids alone keeps the descriptions saved with the drafts.
+            data = _mutable(self.data)
+            for draft in missing:
+                data[f"alt_{draft.pk}"] = draft.alt_text
+            self.data = data
+        for draft in self.drafts:
+            self._add_alt_field(draft)
+        self.new_ids: list[int] = []
 
-    def image_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
-        return [(self[f"image_{n}"], self[f"alt_{n}"]) for n in range(1, MAX_IMAGES + 1)]
+    def _add_alt_field(self, draft: PostImage) -> None:
+        self.fields[f"alt_{draft.pk}"] = forms.CharField(
+            label="Description (alt text)",
+            required=False,
+            max_length=ALT_TEXT_MAX_LENGTH,
+            initial=draft.alt_text,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+
+    def clean_quote_of(self) -> Post | None:
+        pk = self.cleaned_data.get("quote_of")
+        if pk is None:
+            return None
+        quoted = Post.objects.select_related("author", "repost_of__author").filter(pk=pk).first()
+        if quoted is None:
+            raise ValidationError("The post you are quoting is no longer available.")
+        return quoted
+
+    def clean_spoiler_text(self) -> str:
+        try:
+            return spoiler_text_clean(self.cleaned_data["spoiler_text"])
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["spoiler_text"]) from error
 
     def clean(self) -> dict:
         cleaned = super().clean() or {}
-        for n in range(1, MAX_IMAGES + 1):
-            if cleaned.get(f"image_{n}") and not (cleaned.get(f"alt_{n}") or "").strip():
-                self.add_error(f"alt_{n}", "Describe this image for people who cannot see it.")
+        for draft in self.drafts:
+            name = f"alt_{draft.pk}"
+            if name in cleaned and not cleaned[name].strip():
+                self.add_error(name, ALT_MISSING)
         return cleaned
 
-    def uploads(self) -> list[ImageUpload]:
+    def visibility_options(self) -> list[tuple[BoundWidget, str]]:
+        """Return each visibility radio button with what it means."""
+        return [(radio, VISIBILITY_HELP[radio.data["value"]]) for radio in self["visibility"]]
+
+    def media_errors(self) -> list[str]:
+        return [str(error) for error in self.errors.get("media", [])]
+
+    def media_items(self) -> list[MediaItem]:
         return [
-            ImageUpload(
-                file=self.cleaned_data[f"image_{n}"], alt_text=self.cleaned_data[f"alt_{n}"]
-            )
-            for n in range(1, MAX_IMAGES + 1)
-            if self.cleaned_data.get(f"image_{n}")
+            MediaItem(draft=draft, alt=self[f"alt_{draft.pk}"], slot=slot)
+            for slot, draft in enumerate(self.drafts, start=1)
         ]
+
+    def free_slots(self) -> list[tuple[int, forms.BoundField, forms.BoundField]]:
+        """Return the file inputs left for more images, numbered after the uploaded ones."""
+        return [
+            (n, self[f"image_{n}"], self[f"image_{n}_alt"])
+            for n in range(len(self.drafts) + 1, MAX_IMAGES + 1)
+        ]
+
+    def image_errors(self) -> list[str]:
+        """Return why chosen files were refused (their file inputs are empty again)."""
+        return [
+            f"{self.fields[f'image_{n}'].label}: {message}"
+            for n in range(1, MAX_IMAGES + 1)
+            for message in self.errors.get(f"image_{n}", ())
+        ]
+
+    def store_uploads(self) -> None:
+        """Store each file chosen in the form as a draft (posts.services.media_upload), so a
+        form error does not lose it: the page shows it again as an uploaded image."""
+        assert self.owner is not None
+        cleaned = getattr(self, "cleaned_data", {})
+        data = _mutable(self.data)
+        for n in range(1, MAX_IMAGES + 1):
+            file = cleaned.get(f"image_{n}")
+            if not file or f"image_{n}_alt" in self.errors:
+                continue
+            try:
+                draft = media_upload(
+                    owner=self.owner, file=file, alt_text=cleaned.get(f"image_{n}_alt", "")
+                )
+            except ValidationError as error:
+                self.add_error(f"image_{n}", error.messages)
+                continue
+            self.drafts.append(draft)
+            self.new_ids.append(draft.pk)
+            self._add_alt_field(draft)
+            data.appendlist("media", str(draft.pk))
+            data[f"alt_{draft.pk}"] = draft.alt_text
+            data[f"image_{n}_alt"] = ""
+        self.data = data
+
+    def describe_drafts(self) -> None:
+        """Save the alt text typed for each uploaded image (posts.services.media_describe)."""
+        assert self.owner is not None
+        cleaned = getattr(self, "cleaned_data", {})
+        texts = {
+            draft.pk: cleaned[f"alt_{draft.pk}"]
+            for draft in self.drafts
+            if f"alt_{draft.pk}" in cleaned and cleaned[f"alt_{draft.pk}"] != draft.alt_text
+        }
+        if texts:
+            media_describe(owner=self.owner, alt_texts=texts)
+        for draft in self.drafts:
+            draft.alt_text = texts.get(draft.pk, draft.alt_text).strip()
+
+    def remove_draft(self) -> bool:
+        """Delete the uploaded image whose "Remove" button sent the form (without JavaScript);
+        return whether one was."""
+        assert self.owner is not None
+        if "remove" not in self.data:
+            return False
+        try:
+            ids = _media_ids([self.data.get("remove", "")])
+        except ValidationError:
+            return False
+        draft = next((d for d in self.drafts if d.pk in ids), None)
+        if draft is None:
+            return False
+        media_delete(owner=self.owner, media=draft)
+        self.drafts.remove(draft)
+        data = _mutable(self.data)
+        data.setlist("media", [str(d.pk) for d in self.drafts])
+        self.data = data
+        return True
+
+    def media_ids(self) -> list[int]:
+        """Return the ids of the images to attach, in the order shown."""
+        return [*self.cleaned_data.get("media", []), *self.new_ids]
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """Show a refusal from posts.services on the field it is about, if the form has it."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error.messages)
+            return
+        for name, messages in error.message_dict.items():
+            if name == "media" and ALT_REQUIRED in messages:
+                blank = [d for d in self.drafts if not d.alt_text.strip()]
+                for draft in blank:
+                    self.add_error(f"alt_{draft.pk}", ALT_MISSING)
+                messages = [m for m in messages if m != ALT_REQUIRED or not blank]
+            if messages:
+                self.add_error(name if name in self.fields else None, messages)
+
+
+# How long a poll stays open, in minutes.
+POLL_DURATIONS = [
+    (5, "5 minutes"),
+    (30, "30 minutes"),
+    (60, "1 hour"),
+    (6 * 60, "6 hours"),
+    (24 * 60, "1 day"),
+    (3 * 24 * 60, "3 days"),
+    (7 * 24 * 60, "7 days"),
+]
+
+
+class PollForm(forms.Form):
+    """An optional poll on a new post (prefix "poll"): it counts once an option is filled."""
+
+    duration = forms.TypedChoiceField(
+        label="Poll length", choices=POLL_DURATIONS, coerce=int, initial=24 * 60
+    )
+    multiple = forms.BooleanField(label="Allow several choices", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "poll")
+        super().__init__(*args, **kwargs)
+        for n in range(1, MAX_OPTIONS + 1):
+            self.fields[f"option_{n}"] = forms.CharField(
+                label=f"Option {n}",
+                required=False,
+                max_length=OPTION_MAX_LENGTH,
+                strip=True,
+            )
+        self.order_fields([f"option_{n}" for n in range(1, MAX_OPTIONS + 1)])
+
+    def option_fields(self) -> list[forms.BoundField]:
+        return [self[f"option_{n}"] for n in range(1, MAX_OPTIONS + 1)]
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        if self.is_bound and not self.errors:
+            spec = self.spec()
+            if spec is not None:
+                try:
+                    poll_check(spec)
+                except ValidationError as error:
+                    self.add_error(None, error.message_dict["poll"])
+        return cleaned
+
+    def spec(self) -> PollSpec | None:
+        """Return the poll asked for, or None when no option is filled (no poll)."""
+        options = [self.cleaned_data.get(f"option_{n}", "") for n in range(1, MAX_OPTIONS + 1)]
+        options = [option for option in options if option]
+        if not options:
+            return None
+        return PollSpec(
+            options=options,
+            expires_in=timedelta(minutes=self.cleaned_data["duration"]),
+            multiple=self.cleaned_data.get("multiple", False),
+        )
+
+
+class PostEditForm(PostForm):
+    """Edit a post: its text, content warning, sensitive mark and each image's alt text.
+
+    The alt-text fields are named alt_<image id>; the sensitive mark is offered only when the
+    post has images. The rules live in posts.services (post_edit).
+    """
+
+    spoiler_text = forms.CharField(
+        label="Content warning (optional)",
+        required=False,
+        max_length=SPOILER_MAX_LENGTH,
+        help_text=(
+            f"Up to {SPOILER_MAX_LENGTH} characters. The text and images hide behind it "
+            "until the reader chooses “Show more”."
+        ),
+    )
+    sensitive = forms.BooleanField(
+        label="Sensitive media: blur the images until the reader chooses to see them",
+        required=False,
+    )
+
+    def __init__(self, *args: Any, images: Iterable[PostImage] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.images = list(images)
+        if not self.images:
+            del self.fields["sensitive"]
+        limit = PostImage._meta.get_field("alt_text").max_length
+        for n, image in enumerate(self.images, start=1):
+            self.fields[f"alt_{image.pk}"] = forms.CharField(
+                label=f"Description of image {n} (alt text)",
+                max_length=limit,
+                initial=image.alt_text,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                error_messages={"required": "Describe this image for people who cannot see it."},
+            )
+
+    def clean_spoiler_text(self) -> str:
+        try:
+            return spoiler_text_clean(self.cleaned_data["spoiler_text"])
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["spoiler_text"]) from error
+
+    def image_fields(self) -> list[tuple[PostImage, forms.BoundField]]:
+        return [(image, self[f"alt_{image.pk}"]) for image in self.images]
+
+    def sensitive_choice(self) -> bool | None:
+        """Return the sensitive mark chosen, or None (unchanged) when it was not offered."""
+        return self.cleaned_data["sensitive"] if "sensitive" in self.fields else None
+
+    def alt_texts(self) -> dict[int, str]:
+        return {image.pk: self.cleaned_data[f"alt_{image.pk}"] for image in self.images}
+
+
+class QuoteForm(PostForm):
+    """A quote post: its text, who may see it and an optional content warning (the quoted
+    post is in the address; posts.services.quotes checks who may quote it)."""
+
+    visibility = forms.ChoiceField(
+        label="Who can see this?", choices=Visibility.choices, initial=Visibility.PUBLIC
+    )
+    spoiler_text = forms.CharField(
+        label="Content warning (optional)", required=False, max_length=SPOILER_MAX_LENGTH
+    )
+
+    def clean_spoiler_text(self) -> str:
+        try:
+            return spoiler_text_clean(self.cleaned_data["spoiler_text"])
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["spoiler_text"]) from error
+
+
+class MediaUploadForm(forms.Form):
+    """One image uploaded before its post (posts.services.media_upload)."""
+
+    file = forms.ImageField(label="Image", widget=forms.FileInput(attrs={"accept": IMAGE_TYPES}))
+    alt_text = forms.CharField(
+        label="Description (alt text)", required=False, max_length=ALT_TEXT_MAX_LENGTH
+    )
+
+    @classmethod
+    def for_slot(cls, data: Any, files: Any, slot: int | None) -> "MediaUploadForm":
+        """Return the form reading the compose form's file input number slot (image_<slot>
+        and image_<slot>_alt, as htmx sends it), or file and alt_text when slot is None."""
+        if slot is None:
+            return cls(data, files)
+        upload = files.get(f"image_{slot}")
+        return cls(
+            {"alt_text": data.get(f"image_{slot}_alt", "")},
+            MultiValueDict({"file": [upload]} if upload else {}),
+        )

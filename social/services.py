@@ -1,8 +1,13 @@
 """Writes for the social graph: follow, block, mute. Nothing else changes these rows."""
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+import re
+from collections.abc import Collection
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from notifications.models import Kind
 from notifications.services import (
@@ -10,8 +15,8 @@ from notifications.services import (
     notification_delete,
     notifications_delete_between,
 )
-from social.models import Block, Follow, Mute
-from social.selectors import is_blocked_either_way
+from social.models import Block, Follow, Mute, MutedWord
+from social.selectors import CONTEXT_FIELDS, is_blocked_either_way
 from users.models import CustomUser
 
 
@@ -85,4 +90,141 @@ def mute_create(*, muter: CustomUser, muted: CustomUser) -> Mute:
 @transaction.atomic
 def mute_delete(*, muter: CustomUser, muted: CustomUser) -> bool:
     deleted, _ = Mute.objects.filter(muter=muter, muted=muted).delete()
+    return bool(deleted)
+
+
+# Muted words ---------------------------------------------------------------------------------
+
+MUTED_WORDS_MAX = 100  # each one is a regular expression run on every post of a page
+PHRASE_MAX_LENGTH = 100
+_WORD = re.compile(r"\w")
+
+
+def _escape(text: str) -> str:
+    """Escape every ASCII punctuation mark with a backslash.
+
+    Python's re and PostgreSQL's ARE both read a backslash before a non-alphanumeric
+    character as that character; letters, digits and non-ASCII characters stay as they are
+    (a backslash before them would be an escape, or an error, in one engine or the other).
+    """
+    return "".join(f"\\{c}" if c.isascii() and not c.isalnum() else c for c in text)
+
+
+def muted_word_pattern(phrase: str) -> str:
+    """Return the whole-word regular expression for phrase, the same in SQLite and PostgreSQL.
+
+    Matched case-insensitively (iregex). Each end that is a word character must not touch
+    another word character, so "cat" finds "Cat!" but not "concat"; an end that is
+    punctuation (C++) needs no boundary. Spaces match any run of whitespace.
+    """
+    body = r"\s+".join(_escape(part) for part in phrase.split())
+    start = r"(?<!\w)" if _WORD.match(phrase[0]) else ""
+    end = r"(?!\w)" if _WORD.match(phrase[-1]) else ""
+    return f"{start}{body}{end}"
+
+
+def _phrase_clean(phrase: str) -> str:
+    phrase = " ".join(phrase.split())
+    if not phrase:
+        raise ValidationError({"phrase": "Enter a word or phrase to filter."})
+    if "\x00" in phrase:
+        raise ValidationError({"phrase": "Null characters are not allowed."})
+    if len(phrase) > PHRASE_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "phrase": f"A filtered phrase is limited to {PHRASE_MAX_LENGTH} characters; "
+                f"this one has {len(phrase)}."
+            }
+        )
+    return phrase
+
+
+def _expiry(expires_in: timedelta | None, expires_at: datetime | None) -> datetime | None:
+    if expires_in is not None and expires_at is not None:
+        raise ValidationError({"expires_at": "Give an expiry time or a duration, not both."})
+    if expires_in is not None:
+        if expires_in <= timedelta(0):
+            raise ValidationError({"expires_at": "Choose a duration in the future."})
+        return timezone.now() + expires_in
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError({"expires_at": "Choose a time in the future."})
+    return expires_at
+
+
+def _fill(
+    word: MutedWord,
+    *,
+    phrase: str,
+    contexts: Collection[str],
+    expires_in: timedelta | None,
+    expires_at: datetime | None,
+) -> None:
+    """Set word's fields from the arguments, or raise ValidationError."""
+    unknown = set(contexts) - set(CONTEXT_FIELDS)
+    if unknown or not contexts:
+        raise ValidationError({"contexts": "Choose at least one place where the filter applies."})
+    word.phrase = _phrase_clean(phrase)
+    word.pattern = muted_word_pattern(word.phrase)
+    for context, field in CONTEXT_FIELDS.items():
+        setattr(word, field, context in contexts)
+    word.expires_at = _expiry(expires_in, expires_at)
+    same = MutedWord.objects.filter(user=word.user, phrase__iexact=word.phrase)
+    if same.exclude(pk=word.pk).exists():
+        raise ValidationError({"phrase": "You already filter this word or phrase."})
+    word.full_clean()
+
+
+def _save(word: MutedWord) -> MutedWord:
+    try:
+        with transaction.atomic():
+            word.save()
+    except IntegrityError as error:  # the same phrase added twice at once
+        raise ValidationError({"phrase": "You already filter this word or phrase."}) from error
+    return word
+
+
+@transaction.atomic
+def muted_word_create(
+    *,
+    user: CustomUser,
+    phrase: str,
+    contexts: Collection[str] = tuple(CONTEXT_FIELDS),
+    expires_in: timedelta | None = None,
+    expires_at: datetime | None = None,
+) -> MutedWord:
+    """Filter posts containing phrase (a whole word or words, any case) where contexts say."""
+    if MutedWord.objects.filter(user=user).count() >= MUTED_WORDS_MAX:
+        raise ValidationError(
+            {"phrase": f"You can filter at most {MUTED_WORDS_MAX} words; remove one first."}
+        )
+    word = MutedWord(user=user)
+    _fill(word, phrase=phrase, contexts=contexts, expires_in=expires_in, expires_at=expires_at)
+    return _save(word)
+
+
+@transaction.atomic
+def muted_word_update(
+    *,
+    user: CustomUser,
+    muted_word: MutedWord,
+    phrase: str,
+    contexts: Collection[str],
+    expires_in: timedelta | None = None,
+    expires_at: datetime | None = None,
+) -> MutedWord:
+    """Change a filtered phrase, where it applies or when it expires; only its owner may."""
+    if muted_word.user_id != user.pk:
+        raise PermissionDenied("This filter is not yours.")
+    _fill(
+        muted_word, phrase=phrase, contexts=contexts, expires_in=expires_in, expires_at=expires_at
+    )
+    return _save(muted_word)
+
+
+@transaction.atomic
+def muted_word_delete(*, user: CustomUser, muted_word: MutedWord) -> bool:
+    """Stop filtering a phrase; return whether there was one to remove."""
+    if muted_word.user_id != user.pk:
+        raise PermissionDenied("This filter is not yours.")
+    deleted, _ = MutedWord.objects.filter(pk=muted_word.pk).delete()
     return bool(deleted)

@@ -7,13 +7,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET, require_POST
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.timezone import now
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import error_response
 from core.http import max_id_param, redirect_back
 from core.pagination import paginate
 from social import selectors, services
+from social.forms import MutedWordForm
 from social.models import Block, Mute
 from social.selectors import is_blocked_either_way
 from users.http import MemberRequest
@@ -107,3 +109,36 @@ def settings_blocks(request: MemberRequest) -> HttpResponse:
 @require_GET
 def settings_mutes(request: MemberRequest) -> HttpResponse:
     return _relations_page(request, blocks=False)
+
+
+@require_http_methods(["GET", "POST"])
+def settings_filters(request: MemberRequest) -> HttpResponse:
+    """List your filtered words and phrases; POST adds one."""
+    form = MutedWordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            word = services.muted_word_create(
+                user=request.user,
+                phrase=form.cleaned_data["phrase"],
+                contexts=form.cleaned_data["contexts"],
+                expires_in=form.expires_in(),
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"Posts with “{word.phrase}” are filtered now.")
+            return redirect("settings_filters")
+    context = {"form": form, "words": list(selectors.muted_words(request.user)), "now": now()}
+    return render(request, "social/filters.html", context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def muted_word_delete(request: MemberRequest, pk: int) -> HttpResponse:
+    """Stop filtering a word or phrase, after a confirmation page."""
+    word = get_object_or_404(selectors.muted_words(request.user), pk=pk)
+    if request.method == "POST":
+        services.muted_word_delete(user=request.user, muted_word=word)
+        messages.success(request, f"Posts with “{word.phrase}” are no longer filtered.")
+        return redirect("settings_filters")
+    return render(request, "social/filter_delete.html", {"word": word})

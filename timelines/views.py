@@ -1,20 +1,22 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from core.http import HtmxRequest, cursor_params
 from core.pagination import paginate
-from posts.forms import ComposeForm
+from posts.forms import ComposeForm, PollForm
 from posts.models import Post
 from posts.selectors import search_posts, search_tags, tag_get
 from posts.services import post_create
 from social.selectors import profile_header, search_people
 from timelines import selectors
-from users.http import MemberRequest
+from users.http import MemberRequest, member_or_none, public_if_enabled
 from users.models import CustomUser
 from users.selectors import user_get_active
 
@@ -39,7 +41,14 @@ def home(request: HtmxRequest) -> HttpResponse:
         return render(request, "pages/landing.html")
     viewer: CustomUser = request.user  # type: ignore[assignment]
     return render_timeline(
-        request, "timelines/home.html", selectors.home(viewer), {"form": ComposeForm()}
+        request,
+        "timelines/home.html",
+        selectors.home(viewer),
+        {
+            # ?media=<id> shows drafts uploaded without htmx (posts.views.media.media_upload).
+            "form": ComposeForm(owner=viewer, media_ids=request.GET.getlist("media")),
+            "poll_form": PollForm(),
+        },
     )
 
 
@@ -48,11 +57,22 @@ def explore(request: MemberRequest) -> HttpResponse:
     return render_timeline(request, "timelines/explore.html", selectors.explore(request.user), {})
 
 
+def _feed_url(route: str, **kwargs: str) -> str | None:
+    """Return the address of a page's RSS feed, when feeds are on (MSG_PUBLIC_PAGES)."""
+    return reverse(route, kwargs=kwargs) if settings.MSG_PUBLIC_PAGES else None
+
+
+@public_if_enabled
 @require_GET
-def tag(request: MemberRequest, name: str) -> HttpResponse:
+def tag(request: HtmxRequest, name: str) -> HttpResponse:
+    """Show the posts carrying a tag (to a visitor, only public ones)."""
     tag = tag_get(name)
-    qs = selectors.tag(request.user, tag) if tag.pk else Post.objects.none()
-    return render_timeline(request, "timelines/tag.html", qs, {"tag": tag})
+    viewer = member_or_none(request)
+    qs: QuerySet[Post] = Post.objects.none()
+    if tag.pk:
+        qs = selectors.tag(viewer, tag) if viewer else selectors.public_tag(tag)
+    feed_url = _feed_url("tag_feed", name=tag.name) if tag.pk else None
+    return render_timeline(request, "timelines/tag.html", qs, {"tag": tag, "feed_url": feed_url})
 
 
 @require_GET
@@ -80,17 +100,29 @@ def search(request: MemberRequest) -> HttpResponse:
     return render(request, "timelines/search.html", context)
 
 
+@public_if_enabled
 @require_GET
-def profile(request: MemberRequest, username: str) -> HttpResponse:
-    """Show a user's posts (or, with ?tab=all, posts and comments), newest first."""
-    author = get_object_or_404(user_get_active(username))
+def profile(request: HtmxRequest, username: str) -> HttpResponse:
+    """Show a user's posts (or, with ?tab=all, posts and comments), newest first (to a
+    visitor, only public ones)."""
+    author = get_object_or_404(selectors.with_pin_flag(user_get_active(username)))
+    viewer = member_or_none(request)
     with_comments = request.GET.get("tab") == "all"
     context = {
         "profile": author,
         "tab": "all" if with_comments else "posts",
-        **profile_header(request.user, author),
+        "feed_url": _feed_url("profile_feed", username=author.username),
+        **profile_header(viewer, author),
     }
-    qs = selectors.profile(request.user, author, with_comments=with_comments)
+    if viewer is None:
+        qs = selectors.public_profile(author, with_comments=with_comments)
+    else:
+        qs = selectors.profile(viewer, author, with_comments=with_comments)
+    # Pinned posts head the first page of the posts tab (and show again in place).
+    first_page = not any(cursor_params(request).values())
+    has_pinned: bool = author.has_pinned  # type: ignore[attr-defined]  # with_pin_flag
+    if has_pinned and first_page and not with_comments:
+        context["pinned"] = list(selectors.pinned(viewer, author))
     return render_timeline(request, "users/profile.html", qs, context)
 
 
@@ -98,20 +130,32 @@ def profile(request: MemberRequest, username: str) -> HttpResponse:
 @require_POST
 def compose(request: MemberRequest) -> HttpResponse:
     """Publish from the compose form; on bad input show the form again with what was typed."""
-    form = ComposeForm(request.POST, request.FILES)
-    if form.is_valid():
+    form = ComposeForm(request.POST, request.FILES, owner=request.user)
+    poll_form = PollForm(request.POST)
+    valid = form.is_valid() & poll_form.is_valid()  # both, so each shows its errors
+    # Chosen files become drafts whatever else is wrong, so the page shows them again.
+    form.store_uploads()
+    form.describe_drafts()
+    removed = form.remove_draft()
+    if valid and not removed and not form.errors:
         try:
             post_create(
                 author=request.user,
                 body=form.cleaned_data["body"],
                 visibility=form.cleaned_data["visibility"],
-                images=form.uploads(),
+                media_ids=form.media_ids(),
+                spoiler_text=form.cleaned_data["spoiler_text"],
+                sensitive=form.cleaned_data["sensitive"],
+                poll=poll_form.spec(),
+                quote_of=form.cleaned_data.get("quote_of"),
             )
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            form.add_service_error(error)
+        except PermissionDenied as error:  # a post that may not be quoted (posts.services.quotes)
+            form.add_error(None, str(error))
         else:
             messages.success(request, "Posted.")
             return redirect("home")
     page = paginate(selectors.home(request.user))
-    return render(request, "timelines/home.html", {"form": form, "page": page}, status=400)
+    context = {"form": form, "poll_form": poll_form, "page": page}
+    return render(request, "timelines/home.html", context, status=200 if removed else 400)

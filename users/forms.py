@@ -145,8 +145,9 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = CustomUser
-        fields = ["display_name", "bio"]
+        fields = ["display_name", "bio", "quote_policy"]
         help_texts = {
+            "quote_policy": "Who may post a quote of your public and unlisted posts.",
             "display_name": "Up to 50 characters. Shown next to your @username.",
             "bio": "Up to 500 characters. Links, @mentions and #tags work.",
         }

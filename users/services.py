@@ -112,8 +112,10 @@ def profile_update(
     bio: str,
     avatar: UploadedFile | None = None,
     remove_avatar: bool = False,
+    quote_policy: str | None = None,
 ) -> CustomUser:
-    """Change the public profile. A bad avatar raises ValidationError and changes nothing."""
+    """Change the public profile (and, when given, who may quote one's posts). A bad avatar
+    raises ValidationError and changes nothing."""
     clean_avatar = None
     if avatar is not None:
         try:
@@ -134,13 +136,15 @@ def profile_update(
         raise ValidationError(
             {"bio": f"Keep the bio to {bio_limit} characters; this one has {len(user.bio)}."}
         )
+    if quote_policy is not None:
+        user.quote_policy = quote_policy
     user.full_clean(exclude=["password", "avatar"])
     old_avatar = user.avatar.name if user.avatar else None
     if clean_avatar is not None:
         user.avatar.save(clean_avatar.name, clean_avatar.content, save=False)
     elif remove_avatar:
         user.avatar = None  # type: ignore[assignment]
-    user.save(update_fields=["display_name", "bio", "avatar"])
+    user.save(update_fields=["display_name", "bio", "avatar", "quote_policy"])
     if old_avatar and (clean_avatar is not None or remove_avatar):
         storage = user.avatar.storage
         transaction.on_commit(lambda: storage.delete(old_avatar))

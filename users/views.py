@@ -21,6 +21,7 @@ def settings_profile(request: MemberRequest) -> HttpResponse:
                 bio=form.cleaned_data["bio"],
                 avatar=form.cleaned_data.get("avatar"),
                 remove_avatar=form.cleaned_data.get("remove_avatar", False),
+                quote_policy=form.cleaned_data["quote_policy"],
             )
         except ValidationError as error:
             user.refresh_from_db()

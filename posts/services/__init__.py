@@ -1,7 +1,8 @@
 """Writes for posts, comments, reposts, likes and bookmarks. Nothing else changes a Post."""
 
+import copy
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -32,18 +33,15 @@ from posts.models import (
     Visibility,
 )
 from posts.permissions import can_delete, can_edit
-from posts.services import media, polls, previews, quotes
+from posts.services import history, media, polls, previews, quotes
 from posts.services.access import hold, require_visible
 from posts.services.polls import PollSpec
 from posts.text import normalize_tag, parse
 from social.selectors import blocked_either_way_ids, is_blocked_either_way
 from users.models import CustomUser
 
-MAX_IMAGES = 4
+MAX_IMAGES = media.MAX_IMAGES
 SPOILER_MAX_LENGTH = 100
-IMAGE_MAX_BYTES = 10 * 1024 * 1024
-IMAGE_LONGEST_SIDE = 1600
-THUMBNAIL_LONGEST_SIDE = 480
 
 
 @dataclass(frozen=True)
@@ -150,16 +148,10 @@ def _prepare_images(
     for position, upload in enumerate(uploads):
         alt = upload.alt_text.strip()
         if not alt:
-            raise ValidationError(
-                {"images": "Describe every image (alt text) for people who cannot see it."}
-            )
+            raise ValidationError({"images": media.ALT_REQUIRED})
         try:
-            full, thumb = images.bounded(
-                upload.file,
-                max_bytes=IMAGE_MAX_BYTES,
-                longest=IMAGE_LONGEST_SIDE,
-                thumbnail=THUMBNAIL_LONGEST_SIDE,
-                stem=f"{position}-{uuid.uuid4().hex[:12]}",
+            full, thumb = media.image_prepare(
+                upload.file, stem=f"{position}-{uuid.uuid4().hex[:12]}"
             )
         except ValidationError as error:
             raise ValidationError({"images": error.messages}) from error
@@ -172,10 +164,7 @@ def _attach_images(
 ) -> None:
     for position, (alt, full, thumb) in enumerate(prepared):
         attachment = PostImage(owner=post.author, post=post, alt_text=alt, position=position)
-        attachment.image.save(full.name, full.content, save=False)
-        attachment.thumbnail.save(thumb.name, thumb.content, save=False)
-        attachment.full_clean(exclude=["image", "thumbnail"])
-        attachment.save()
+        media.image_store(attachment, (full, thumb))
 
 
 def _narrowest(*visibilities: str) -> str:
@@ -236,8 +225,8 @@ def post_create(
         sensitive=sensitive,
     )
     if quote_of is not None:
-        quotes.check_quotable(user=author, post=quote_of)
-        post.quote_of, post.is_quote = quote_of, True
+        # A repost stands for its original: the quote points at that.
+        post.quote_of, post.is_quote = quotes.check_quotable(user=author, post=quote_of), True
     post.full_clean()
     if poll is not None:
         polls.poll_check(poll)
@@ -260,17 +249,76 @@ def post_create(
     return post
 
 
+def _alt_text_changes(
+    pictures: Sequence[PostImage], alt_texts: Mapping[int, str]
+) -> list[PostImage]:
+    """Return the post's images whose alt text alt_texts changes, updated in memory, or raise
+    if it names an image of another post or gives an empty, too long or NUL-holding text."""
+    by_id = {picture.pk: picture for picture in pictures}
+    changed = []
+    for pk, text in alt_texts.items():
+        picture = by_id.get(pk)
+        if picture is None:
+            raise ValidationError({"images": "That image is not attached to this post."})
+        alt = text.strip()
+        limit = PostImage._meta.get_field("alt_text").max_length or 0
+        if not alt:
+            raise ValidationError(
+                {"images": "Describe every image (alt text) for people who cannot see it."}
+            )
+        if "\x00" in alt:
+            raise ValidationError({"images": "Null characters are not allowed."})
+        if len(alt) > limit:
+            raise ValidationError({"images": f"Alt text is limited to {limit} characters."})
+        if alt != picture.alt_text:
+            picture.alt_text = alt
+            changed.append(picture)
+    return changed
+
+
 @transaction.atomic
-def post_edit(*, user: CustomUser, post: Post, body: str) -> Post:
-    """Change the text of a post or comment; only its author may."""
+def post_edit(
+    *,
+    user: CustomUser,
+    post: Post,
+    body: str,
+    spoiler_text: str | None = None,
+    sensitive: bool | None = None,
+    alt_texts: Mapping[int, str] | None = None,
+) -> Post:
+    """Change the text, content warning, sensitive mark or image descriptions (alt_texts, by
+    image id) of a post or comment; only its author (or a moderator) may.
+
+    None leaves that part as it is. The version replaced is kept (posts.services.history); an
+    edit that changes nothing keeps nothing and does not mark the post edited.
+    """
     if not can_edit(user, post):
         raise PermissionDenied("Only the author can edit this.")
-    post.body = post_body_clean(body)
+    history.post_lock(post)
+    new_body = post_body_clean(body)
+    new_spoiler = post.spoiler_text if spoiler_text is None else spoiler_text_clean(spoiler_text)
+    new_sensitive = post.sensitive if sensitive is None else sensitive
+    pictures = list(post.images.all())
+    # Copies, so a refused edit leaves the (possibly prefetched) images as they were.
+    renamed = _alt_text_changes([copy.copy(p) for p in pictures], alt_texts or {})
+    body_changed = new_body != post.body
+    fields = (new_body, new_spoiler, new_sensitive)
+    if fields == (post.body, post.spoiler_text, post.sensitive) and not renamed:
+        return post
+    history.version_store(post, pictures)
+    post.body, post.spoiler_text, post.sensitive = new_body, new_spoiler, new_sensitive
     post.edited_at = timezone.now()
     post.full_clean()
-    post.save(update_fields=["body", "edited_at"])
-    _sync_mentions_and_tags(post, new=False)
-    search.index_post(post)
+    post.save(update_fields=["body", "spoiler_text", "sensitive", "edited_at"])
+    if renamed:
+        PostImage.objects.bulk_update(renamed, ["alt_text"])
+        texts = {picture.pk: picture.alt_text for picture in renamed}
+        for picture in pictures:
+            picture.alt_text = texts.get(picture.pk, picture.alt_text)
+    if body_changed:
+        _sync_mentions_and_tags(post, new=False)
+        search.index_post(post)
+        previews.preview_queue(post)
     return post
 
 
@@ -308,6 +356,10 @@ def _forget_after_commit(ids: list[int]) -> None:
         for f in (image.image, image.thumbnail)
         if f.name
     ]
+    # Files that only an earlier version names (its rows go by cascade; these go here).
+    storage = PostImage._meta.get_field("image").storage
+    current = {name for _, name in files}
+    files += [(storage, name) for name in history.version_file_names(ids) - current]
     search.unindex_posts(ids)
 
     def delete_files() -> None:

@@ -12,10 +12,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.http import redirect_back
 from core.pagination import paginate_oldest_first
 from posts import selectors, services
-from posts.forms import PostForm
+from posts.forms import PostEditForm, PostForm
 from posts.models import Post
 from posts.permissions import can_delete, can_edit
-from users.http import MemberRequest
+from posts.services.pins import post_pin, post_unpin
+from users.http import MemberRequest, member_or_none, public_if_enabled
 
 
 def _get_post(request: MemberRequest, username: str, pk: int) -> Post:
@@ -23,10 +24,15 @@ def _get_post(request: MemberRequest, username: str, pk: int) -> Post:
     return get_object_or_404(selectors.thread_post(request.user, username=username, pk=pk))
 
 
+@public_if_enabled
 @require_http_methods(["GET", "POST"])
 def post_detail(request: MemberRequest, username: str, pk: int) -> HttpResponse:
-    """Show a post with its comments; POST adds a comment (in place with htmx)."""
-    post = _get_post(request, username, pk)
+    """Show a post with its comments; POST adds a comment (in place with htmx).
+
+    With MSG_PUBLIC_PAGES a visitor may read a public or unlisted post, without the actions.
+    """
+    viewer = member_or_none(request)
+    post = get_object_or_404(selectors.thread_post(viewer, username=username, pk=pk))
     if post.repost_of_id is not None:
         return redirect(post.repost_of)  # type: ignore[arg-type]
     form = PostForm(label="Your comment")
@@ -57,7 +63,7 @@ def post_detail(request: MemberRequest, username: str, pk: int) -> HttpResponse:
             return render(request, "posts/detail.html#comment-form", {"post": post, "form": form})
     after = request.GET.get("after", "")
     thread = paginate_oldest_first(
-        selectors.comments(request.user, post),
+        selectors.comments(viewer, post),
         after=int(after) if after.isascii() and after.isdigit() else None,
         size=settings.MSG_COMMENTS_PAGE_SIZE,
     )
@@ -67,27 +73,41 @@ def post_detail(request: MemberRequest, username: str, pk: int) -> HttpResponse:
         "post": post,
         "thread": thread,
         "form": form,
-        "likers": selectors.likers(request.user, post)[:20],
-        "reposters": selectors.reposters(request.user, post)[:20],
+        # A visitor sees the counts only: the lists would need a reader to leave out blocks.
+        "likers": selectors.likers(viewer, post)[:20] if viewer else [],
+        "reposters": selectors.reposters(viewer, post)[:20] if viewer else [],
     }
     return render(request, "posts/detail.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 def post_edit(request: MemberRequest, username: str, pk: int) -> HttpResponse:
+    """Edit a post's text, content warning, sensitive mark and images' alt text."""
     post = _get_post(request, username, pk)
     if not can_edit(request.user, post):
         raise PermissionDenied("Only the author can edit this.")
-    form = PostForm(request.POST or None, initial={"body": post.body}, label="Text")
+    initial = {"body": post.body, "spoiler_text": post.spoiler_text, "sensitive": post.sensitive}
+    form = PostEditForm(
+        request.POST or None, initial=initial, label="Text", images=post.images.all()
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.post_edit(user=request.user, post=post, body=form.cleaned_data["body"])
+            services.post_edit(
+                user=request.user,
+                post=post,
+                body=form.cleaned_data["body"],
+                spoiler_text=form.cleaned_data["spoiler_text"],
+                sensitive=form.sensitive_choice(),
+                alt_texts=form.alt_texts(),
+            )
         except ValidationError as error:
-            form.add_error("body", error)
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
         else:
             messages.success(request, "Saved.")
             return redirect(post)
-    return render(request, "posts/edit.html", {"post": post, "form": form})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "posts/edit.html", {"post": post, "form": form}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -119,6 +139,8 @@ ACTIONS: dict[str, tuple[Action, str]] = {
     "unrepost": (services.post_unrepost, "Repost removed."),
     "bookmark": (services.post_bookmark, "Saved to your bookmarks."),
     "unbookmark": (services.post_unbookmark, "Removed from your bookmarks."),
+    "pin": (post_pin, "Pinned to your profile."),
+    "unpin": (post_unpin, "Unpinned from your profile."),
 }
 
 

@@ -42,8 +42,13 @@ def test_a_direct_message_exchange_with_the_unread_badge(new_page, live_server, 
     expect(bob_page.locator("#messages")).to_contain_text("Lunch on Friday?")
     expect(messages_badge(bob_page)).to_have_count(0)
 
-    # Bob answers in place (htmx); Ada gets the badge, the answer, and answers back.
+    # A blank answer is refused in place (a 400 that htmx swaps); then Bob answers in place.
     bob_page.evaluate("window.__sameDocument = true")
+    field(bob_page, "Your message").fill("   ")
+    bob_page.get_by_role("button", name="Send", exact=True).click()
+    expect(
+        bob_page.locator("#reply-form [role=alert], #reply-form .field-error")
+    ).not_to_have_count(0)
     field(bob_page, "Your message").fill("Yes, at noon.")
     bob_page.get_by_role("button", name="Send", exact=True).click()
     expect(bob_page.locator("#messages")).to_contain_text("Yes, at noon.")
@@ -68,4 +73,6 @@ def test_a_direct_message_exchange_with_the_unread_badge(new_page, live_server, 
     assert Post.objects.filter(visibility=Visibility.DIRECT).count() == 3
     bob_page.goto("/")
     expect(bob_page.locator("#timeline")).not_to_contain_text("Lunch on Friday?")
-    assert console_errors == []
+    # The refused blank answer is the one error the browser logged: its 400 response.
+    assert len(console_errors) == 1, console_errors
+    assert "status of 400" in console_errors[0] and "/messages/" in console_errors[0]

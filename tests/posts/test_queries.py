@@ -160,8 +160,9 @@ def search_row_queries() -> int:
 # tags, mentioned users, mentions, RELEASE; then delivery (3)
 POST_CREATE_QUERIES = 16
 # as post_create, without the insert, plus: the old tags, mentions and mention notifications
-# withdrawn, the mentions already stored
-POST_EDIT_QUERIES = 20
+# withdrawn, the mentions already stored; and for the edit history, the post locked and
+# re-read, its images, the version kept (posts.services.history)
+POST_EDIT_QUERIES = 23
 # the parent's visibility and thread block checks, the post; one delivery
 COMMENT_QUERIES = 15
 # visibility, the lock that makes a concurrent delete wait, the like (get_or_create with its

@@ -2,17 +2,32 @@
 hashtags, mentions and a few avatars. Everything goes through the service functions."""
 
 import random
+from datetime import timedelta
 from io import BytesIO
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.utils.module_loading import import_string
 from PIL import Image, ImageDraw
 
 from posts.models import Post
-from posts.services import post_bookmark, post_create, post_like, post_repost
-from social.services import follow_create
+from posts.services import (
+    ImageUpload,
+    post_bookmark,
+    post_create,
+    post_delete,
+    post_edit,
+    post_like,
+    post_repost,
+)
+from posts.services.pins import post_pin
+from posts.services.polls import PollSpec, poll_vote, polls_close_due
+from posts.services.previews import preview_store
+from social.models import FilterContext
+from social.services import follow_create, muted_word_create
 from users.models import CustomUser
 from users.services import profile_update, user_create
 
@@ -41,6 +56,8 @@ PEOPLE = [
     ("annie", "Annie Easley", "Rocket software and running."),
 ]
 POPULAR = ["ada", "grace", "guido", "tim"]
+# The page a demo post links to: its preview card is stored, not fetched (seed_demo works offline).
+DEMO_LINK = "https://www.djangoproject.com/"
 
 POSTS = [
     "Just shipped a small fix and it feels great. #shipping",
@@ -50,7 +67,7 @@ POSTS = [
     "Hot take: tests are documentation that can fail. #testing",
     "Walked to the office today. Saw three dogs and a very serious cat.",
     "Writing docs is part of the work, not after it. #docs",
-    "Our server is self-hosted and it is fast. https://www.djangoproject.com/ helped. #django",
+    f"Our server is self-hosted and it is fast. {DEMO_LINK} helped. #django",
     "Today I learned that SQLite can do full text search. #sqlite #databases",
     "Tried a new keyboard layout. Typing is now an adventure.",
     "Pair programming with @ada this afternoon. #pairing",
@@ -105,8 +122,17 @@ class Command(BaseCommand):
                 self.stdout.write("Demo users exist already.")
                 return
             self._follows(rng, users)
+            self._previews()
             posts = self._posts(rng, users)
             self._reactions(rng, users, posts)
+            self._warnings_and_edits(users)
+            self._polls(rng, users)
+            self._pins(users)
+            self._unlisted(users)
+            self._quotes_and_filters(users)
+            # Apps above timelines (lists) add theirs through settings.
+            for step in settings.MSG_SEED_DEMO_STEPS:
+                import_string(step)(users=users)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created {len(users)} demo users with follows, {len(posts)} posts, comments, "
@@ -159,6 +185,103 @@ class Command(BaseCommand):
             parent = rng.choice(public)
             post_create(author=rng.choice(users), body=rng.choice(COMMENTS), in_reply_to=parent)
         return posts
+
+    def _previews(self) -> None:
+        """Store the card of the page a demo post links to, so the demo fetches nothing."""
+        preview_store(
+            url=DEMO_LINK,
+            title="The web framework for perfectionists with deadlines | Django",
+            description="Django makes it easier to build better web apps more quickly and with "
+            "less code.",
+            site_name="Django Project",
+        )
+
+    def _pins(self, users: list[CustomUser]) -> None:
+        """Pin a welcome post to the demo login's profile."""
+        welcome = post_create(
+            author=users[0], body="Welcome to my profile! This post is pinned, so it stays on top."
+        )
+        post_pin(user=users[0], post=welcome)
+
+    def _unlisted(self, users: list[CustomUser]) -> None:
+        """Write an unlisted post: with MSG_PUBLIC_PAGES on, visitors may open its address but
+        no profile, tag page or feed lists it."""
+        post_create(
+            author=users[0],
+            body="Notes for the demo: this post is unlisted, so only its own link shows it. #demo",
+            visibility="unlisted",
+        )
+
+    def _quotes_and_filters(self, users: list[CustomUser]) -> None:
+        """Quote a post, and one whose original is then deleted ("Post unavailable"); give the
+        demo login a filtered word that collapses a post on its home timeline."""
+        quoted = post_create(
+            author=users[1], body="Premature optimisation is the root of all evil. #quotes"
+        )
+        post_create(author=users[0], body="Still true, decades later.", quote_of=quoted)
+        gone = post_create(author=users[2], body="A hot take I may regret.")
+        post_create(author=users[3], body="Bold words. Let's see.", quote_of=gone)
+        post_delete(user=users[2], post=gone)
+        muted_word_create(
+            user=users[0], phrase="spoilers", contexts=[FilterContext.HOME, FilterContext.PUBLIC]
+        )
+        post_create(author=users[1], body="Season finale spoilers: everybody was a compiler.")
+
+    def _polls(self, rng: random.Random, users: list[CustomUser]) -> None:
+        """Open a poll with a few votes, and one that has ended (its voters are told)."""
+        still_open = post_create(
+            author=users[1],
+            body="Tabs or spaces? Be honest. #poll",
+            poll=PollSpec(
+                options=("Tabs", "Spaces", "Whatever the linter says"),
+                expires_in=timedelta(days=3),
+            ),
+        )
+        ended = post_create(
+            author=users[3],
+            body="Which editor did you use today? Pick all that apply. #poll",
+            poll=PollSpec(
+                options=("Vim", "Emacs", "VS Code", "nano"),
+                expires_in=timedelta(minutes=5),
+                multiple=True,
+            ),
+        )
+        for post in (still_open, ended):
+            ids = list(post.poll.options.values_list("pk", flat=True))
+            for voter in rng.sample(users[2:], k=8):
+                picks = rng.sample(ids, k=rng.randint(1, 2) if post.poll.multiple else 1)
+                poll_vote(user=voter, poll=post.poll, option_ids=picks)
+        # Closed at the moment it expires, as the periodic job (manage.py close_polls) will.
+        polls_close_due(now=ended.poll.expires_at)
+
+    def _warnings_and_edits(self, users: list[CustomUser]) -> None:
+        """Write a post behind a content warning, one with a sensitive image, and one edited
+        once (two versions in its history)."""
+        post_create(
+            author=users[1 % len(users)],
+            body="The twist: the butler was the compiler all along.",
+            spoiler_text="Spoilers for the Thursday film night",
+        )
+        picture = Image.new("RGB", (480, 320), "#b3446c")
+        ImageDraw.Draw(picture).text((240, 160), "!", fill="#ffffff", anchor="mm", font_size=200)
+        out = BytesIO()
+        picture.save(out, "PNG")
+        upload = SimpleUploadedFile("flash.png", out.getvalue(), content_type="image/png")
+        post_create(
+            author=users[2 % len(users)],
+            body="Photo from the server room during the power cut. Bright flashes in it.",
+            sensitive=True,
+            images=[
+                ImageUpload(file=upload, alt_text="A pink square with a white exclamation mark")
+            ],
+        )
+        author = users[3 % len(users)]
+        edited = post_create(author=author, body="Meetup on Thursday at 6 in the library. #meetup")
+        post_edit(
+            user=author,
+            post=edited,
+            body="Meetup on Thursday at 7 (not 6) in the library. #meetup",
+        )
 
     def _reactions(self, rng: random.Random, users: list[CustomUser], posts: list[Post]) -> None:
         public = [p for p in posts if p.visibility == "public"]

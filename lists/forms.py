@@ -1,0 +1,29 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from lists.services import TITLE_MAX_LENGTH, list_title_clean
+
+
+class ListForm(forms.Form):
+    """A list's name; the rules live in lists.services."""
+
+    title = forms.CharField(label="List name", max_length=TITLE_MAX_LENGTH, strip=True)
+
+    def clean_title(self) -> str:
+        try:
+            return list_title_clean(self.cleaned_data["title"])
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["title"]) from error
+
+
+class MemberForm(forms.Form):
+    """An account to put on a list, by username."""
+
+    username = forms.CharField(
+        label="Add someone you follow",
+        max_length=150,
+        help_text="Their username, with or without the @.",
+    )
+
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].strip().lstrip("@")
