@@ -83,9 +83,7 @@ urlpatterns = [
     ),
     path("@<username:username>/<int:pk>/", post_views.post_detail, name="post_detail"),
     path("@<username:username>/<int:pk>/edit/", post_views.post_edit, name="post_edit"),
-    path(
-        "@<username:username>/<int:pk>/history/", history_views.post_history, name="post_history"
-    ),
+    path("@<username:username>/<int:pk>/history/", history_views.post_history, name="post_history"),
     path("@<username:username>/<int:pk>/delete/", post_views.post_delete, name="post_delete"),
     path("@<username:username>/<int:pk>/vote/", poll_views.vote, name="poll_vote"),
     path("@<username:username>/<int:pk>/quote/", quote_views.quote_compose, name="post_quote"),

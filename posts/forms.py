@@ -330,11 +330,21 @@ POLL_DURATIONS = [
 ]
 
 
+DEFAULT_POLL_MINUTES = 24 * 60
+
+
 class PollForm(forms.Form):
     """An optional poll on a new post (prefix "poll"): it counts once an option is filled."""
 
+    # Optional: a form that leaves it out (no poll at all, a client without the select) gets
+    # the default length.
     duration = forms.TypedChoiceField(
-        label="Poll length", choices=POLL_DURATIONS, coerce=int, initial=24 * 60
+        label="Poll length",
+        choices=POLL_DURATIONS,
+        coerce=int,
+        initial=DEFAULT_POLL_MINUTES,
+        required=False,
+        empty_value=None,
     )
     multiple = forms.BooleanField(label="Allow several choices", required=False)
 
@@ -372,7 +382,7 @@ class PollForm(forms.Form):
             return None
         return PollSpec(
             options=options,
-            expires_in=timedelta(minutes=self.cleaned_data["duration"]),
+            expires_in=timedelta(minutes=self.cleaned_data["duration"] or DEFAULT_POLL_MINUTES),
             multiple=self.cleaned_data.get("multiple", False),
         )
 

@@ -152,3 +152,11 @@ class ProfileForm(forms.ModelForm):
             "bio": "Up to 500 characters. Links, @mentions and #tags work.",
         }
         widgets = {"bio": forms.Textarea(attrs={"rows": 4, "maxlength": 500})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Left out of a submission (an older form, a script), the policy stays as it was.
+        self.fields["quote_policy"].required = False
+
+    def clean_quote_policy(self) -> str:
+        return self.cleaned_data.get("quote_policy") or self.instance.quote_policy

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,41 +14,81 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='List',
+            name="List",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=100, verbose_name='name')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lists', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=100, verbose_name="name")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lists",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['title', 'id'],
+                "ordering": ["title", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ListMember',
+            name="ListMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('list', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='lists.list')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "list",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="lists.list",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='list',
-            name='members',
-            field=models.ManyToManyField(blank=True, related_name='+', through='lists.ListMember', to=settings.AUTH_USER_MODEL),
+            model_name="list",
+            name="members",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="+",
+                through="lists.ListMember",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='listmember',
-            index=models.Index(fields=['user'], name='listmember_user_idx'),
+            model_name="listmember",
+            index=models.Index(fields=["user"], name="listmember_user_idx"),
         ),
         migrations.AddConstraint(
-            model_name='listmember',
-            constraint=models.UniqueConstraint(fields=('list', 'user'), name='listmember_unique', violation_error_message='This account is already on the list.'),
+            model_name="listmember",
+            constraint=models.UniqueConstraint(
+                fields=("list", "user"),
+                name="listmember_unique",
+                violation_error_message="This account is already on the list.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='list',
-            index=models.Index(fields=['owner', 'title'], name='list_owner_idx'),
+            model_name="list",
+            index=models.Index(fields=["owner", "title"], name="list_owner_idx"),
         ),
     ]

@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0001_initial'),
+        ("notifications", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('follow', 'followed you'), ('mention', 'mentioned you'), ('comment', 'commented on your post'), ('like', 'liked your post'), ('repost', 'reposted your post'), ('quote', 'quoted your post'), ('poll', 'a poll has ended')], max_length=10),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("follow", "followed you"),
+                    ("mention", "mentioned you"),
+                    ("comment", "commented on your post"),
+                    ("like", "liked your post"),
+                    ("repost", "reposted your post"),
+                    ("quote", "quoted your post"),
+                    ("poll", "a poll has ended"),
+                ],
+                max_length=10,
+            ),
         ),
     ]

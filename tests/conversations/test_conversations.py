@@ -124,10 +124,10 @@ def test_unread_until_opened_and_own_messages_are_read(ada, bob):
 
 
 def test_the_nav_badge_counts_unread_conversations_in_the_same_query(
-    ada, bob, commits, django_assert_num_queries
+    ada, bob, eve, commits, django_assert_num_queries
 ):
     message_send(author=ada, body="one", recipients=[bob])
-    message_send(author=ada, body="two", recipients=[bob, UserFactory()])
+    message_send(author=ada, body="two", recipients=[bob, eve])
     badges = Badges(bob)
     with django_assert_num_queries(1):
         assert badges.counts == (2, 2)  # two mention notifications, two conversations

@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('users', '0004_graph_moved_to_social'),
+        ("users", "0004_graph_moved_to_social"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='customuser',
-            name='quote_policy',
-            field=models.CharField(choices=[('everyone', 'Everyone'), ('followers', 'Only my followers'), ('nobody', 'Nobody')], default='everyone', max_length=10, verbose_name='who may quote my posts'),
+            model_name="customuser",
+            name="quote_policy",
+            field=models.CharField(
+                choices=[
+                    ("everyone", "Everyone"),
+                    ("followers", "Only my followers"),
+                    ("nobody", "Nobody"),
+                ],
+                default="everyone",
+                max_length=10,
+                verbose_name="who may quote my posts",
+            ),
         ),
     ]

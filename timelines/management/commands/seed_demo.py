@@ -23,6 +23,7 @@ from posts.services import (
     post_like,
     post_repost,
 )
+from posts.services.media import media_update, media_upload
 from posts.services.pins import post_pin
 from posts.services.polls import PollSpec, poll_vote, polls_close_due
 from posts.services.previews import preview_store
@@ -126,6 +127,7 @@ class Command(BaseCommand):
             posts = self._posts(rng, users)
             self._reactions(rng, users, posts)
             self._warnings_and_edits(users)
+            self._uploaded_first(users)
             self._polls(rng, users)
             self._pins(users)
             self._unlisted(users)
@@ -253,6 +255,25 @@ class Command(BaseCommand):
                 poll_vote(user=voter, poll=post.poll, option_ids=picks)
         # Closed at the moment it expires, as the periodic job (manage.py close_polls) will.
         polls_close_due(now=ended.poll.expires_at)
+
+    def _uploaded_first(self, users: list[CustomUser]) -> None:
+        """Post two images uploaded first (drafts attached by id), one described after
+        posting, and leave one draft waiting in the compose form."""
+        author = users[4 % len(users)]
+        drafts = []
+        for colour, alt in (("#2c7873", ""), ("#f4d35e", "A yellow square, the sun at noon")):
+            out = BytesIO()
+            Image.new("RGB", (640, 400), colour).save(out, "PNG")
+            file = SimpleUploadedFile("upload.png", out.getvalue(), content_type="image/png")
+            drafts.append(media_upload(owner=author, file=file, alt_text=alt))
+        media_update(owner=author, media=drafts[0], alt_text="A teal square, the sea at dawn")
+        post_create(
+            author=author, body="Sea and sun, uploaded first.", media_ids=[d.pk for d in drafts]
+        )
+        out = BytesIO()
+        Image.new("RGB", (400, 400), "#6c5b7b").save(out, "PNG")
+        file = SimpleUploadedFile("waiting.png", out.getvalue(), content_type="image/png")
+        media_upload(owner=author, file=file)
 
     def _warnings_and_edits(self, users: list[CustomUser]) -> None:
         """Write a post behind a content warning, one with a sensitive image, and one edited
