@@ -10,6 +10,7 @@ from django.db.models.functions import Greatest
 from conversations.models import ConversationRead
 from posts.models import Post, Visibility
 from posts.services import post_create
+from posts.text import parse
 from users.models import CustomUser
 
 
@@ -23,12 +24,17 @@ def message_send(
 ) -> Post:
     """Send a direct message to recipients, or reply within a conversation (in_reply_to).
 
-    The message is a direct post that mentions its recipients: posts.services.post_create
+    The message is a direct post that mentions its recipients (and anyone else its text
+    mentions, as in Mastodon): posts.services.post_create
     refuses anyone blocked either way, and a reply reaches the conversation's participants.
     """
     if in_reply_to is None and not recipients:
         raise ValidationError({"recipients": "Choose at least one person to write to."})
-    named = " ".join(f"@{user.username}" for user in recipients if f"@{user.username}" not in body)
+    # Whoever the text already mentions is addressed by it; the rest are named up front.
+    mentioned = {name.lower() for name in parse(body).mentions}
+    named = " ".join(
+        f"@{user.username}" for user in recipients if user.username.lower() not in mentioned
+    )
     text = f"{named} {body}".strip() if named else body
     return post_create(
         author=author, body=text, in_reply_to=in_reply_to, visibility=Visibility.DIRECT

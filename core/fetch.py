@@ -35,6 +35,7 @@ from django.conf import settings
 from urllib3.connection import HTTPConnection, HTTPSConnection
 
 MAX_BYTES = 1_048_576
+PARSE_LIMIT = 256 * 1024
 TIMEOUT = 5.0
 MAX_REDIRECTS = 3
 USER_AGENT = "msg-link-preview/1.0"
@@ -484,7 +485,9 @@ def parse_card(page: Fetched) -> Card:
     meta description; the image URL is made absolute (and dropped unless http or https)."""
     parser = _CardParser()
     text = _decode(page.body, page.charset)
-    for start in range(0, len(text), _CHUNK):
+    # A card sits in the page's head: past PARSE_LIMIT characters a page has nothing more to
+    # give, and a hostile megabyte of tags would only cost CPU.
+    for start in range(0, min(len(text), PARSE_LIMIT), _CHUNK):
         parser.feed(text[start : start + _CHUNK])
         if parser.done:
             break

@@ -16,6 +16,8 @@ from social.selectors import is_blocked_either_way
 from users.models import CustomUser
 
 TITLE_MAX_LENGTH = 100
+# As Mastodon: the lists page and a profile's lists page show them all on one page.
+LISTS_MAX = 50
 
 
 def list_title_clean(title: str) -> str:
@@ -44,8 +46,18 @@ def _require_owner(owner: CustomUser, list_: List) -> None:
 
 @transaction.atomic
 def list_create(*, owner: CustomUser, title: str) -> List:
-    """Create an empty list called title."""
-    return List.objects.create(owner=owner, title=list_title_clean(title))
+    """Create an empty list called title (at most LISTS_MAX per account)."""
+    title = list_title_clean(title)
+    # The owner's row is locked so that two creations at once cannot both pass the limit.
+    CustomUser.objects.select_for_update().filter(pk=owner.pk).exists()
+    if List.objects.filter(owner=owner).count() >= LISTS_MAX:
+        raise ValidationError(
+            {
+                "title": f"You have {LISTS_MAX} lists, the most an account can have. "
+                "Delete one first."
+            }
+        )
+    return List.objects.create(owner=owner, title=title)
 
 
 @transaction.atomic

@@ -45,7 +45,7 @@ from posts.models import (
 )
 from posts.search import search_posts as full_text
 from posts.text import normalize_tag
-from social.models import Block, Follow
+from social.models import Block, Follow, Mute
 from social.selectors import (
     active_muted_words,
     followee_ids,
@@ -207,8 +207,26 @@ def muted_phrase(
             output_field=TextField(),
         )
 
-    # The content warning and the body in one text: a newline between them is no word.
-    text = Concat(shown("spoiler_text"), Value("\n"), shown("body"), output_field=TextField())
+    def quoted(field: str) -> Coalesce:
+        return Coalesce(
+            OuterRef(f"{prefix}repost_of__quote_of__{field}"),
+            OuterRef(f"{prefix}quote_of__{field}"),
+            Value(""),
+            output_field=TextField(),
+        )
+
+    # The content warning, the body and the quoted post's (shown inside the card) in one text:
+    # a newline between them is no word.
+    text = Concat(
+        shown("spoiler_text"),
+        Value("\n"),
+        shown("body"),
+        Value("\n"),
+        quoted("spoiler_text"),
+        Value("\n"),
+        quoted("body"),
+        output_field=TextField(),
+    )
     words = active_muted_words(viewer, context).filter(IRegex(text, F("pattern")))
     own = Q(**{f"{prefix}author": viewer}) | Q(**{f"{prefix}repost_of__author": viewer})
     return Case(
@@ -227,8 +245,13 @@ def _quote_images() -> list[Prefetch]:
 
 
 def _quotes(viewer: CustomUser | None) -> dict[str, Exists]:
-    """Return whether the reader may see the post a card quotes (else "Post unavailable")."""
-    return {"quote_visible": Exists(_readable(viewer).filter(pk=OuterRef("quote_target")))}
+    """Return whether the reader may see the post a card quotes (else "Post unavailable"),
+    and whether it is by an account they muted (then it stays folded behind a notice)."""
+    marks = {"quote_visible": Exists(_readable(viewer).filter(pk=OuterRef("quote_target")))}
+    if viewer is not None:
+        muted = Mute.objects.filter(muter=viewer, muted__posts=OuterRef("quote_target"))
+        marks["quote_muted"] = Exists(muted)
+    return marks
 
 
 def cards(
@@ -245,20 +268,29 @@ def cards(
     original_images = Prefetch(
         "repost_of__images", queryset=PostImage.objects.order_by("position", "id")
     )
+    # One select_related, one prefetch_related and two annotate() calls: each call clones
+    # the whole query, and a timeline builds this for every page.
     return (
         qs.select_related(
-            "author", "repost_of__author", "in_reply_to__author", "repost_of__in_reply_to__author"
+            "author",
+            "repost_of__author",
+            "in_reply_to__author",
+            "repost_of__in_reply_to__author",
+            "preview",
+            "repost_of__preview",
+            "poll",
+            "repost_of__poll",
+            "quote_of__author",
+            "repost_of__quote_of__author",
         )
-        .prefetch_related(images, original_images)
-        .select_related("preview", "repost_of__preview")
-        .select_related("poll", "repost_of__poll")
-        .prefetch_related(*_poll_options(viewer))
-        .annotate(target_id=Coalesce(F("repost_of_id"), F("id")))
-        .select_related("quote_of__author", "repost_of__quote_of__author")
-        .prefetch_related(*_quote_images())
-        .annotate(quote_target=Coalesce(F("repost_of__quote_of_id"), F("quote_of_id")))
-        .annotate(filtered=muted_phrase(viewer, filter_context), **_quotes(viewer))
+        .prefetch_related(images, original_images, *_poll_options(viewer), *_quote_images())
         .annotate(
+            target_id=Coalesce(F("repost_of_id"), F("id")),
+            quote_target=Coalesce(F("repost_of__quote_of_id"), F("quote_of_id")),
+        )
+        .annotate(
+            filtered=muted_phrase(viewer, filter_context),
+            **_quotes(viewer),
             # Deactivated accounts' comments, likes and reposts are not counted: they are gone
             # from every list, so the numbers agree with the lists.
             comment_count=subquery_count(

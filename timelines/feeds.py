@@ -6,7 +6,9 @@ is absolute on SITE_URL, the public address, as in the emails msg sends. Only pu
 listed (timelines.selectors.public_posts): never unlisted, followers-only or direct ones.
 """
 
+import re
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -14,6 +16,7 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.text import Truncator
 
@@ -25,6 +28,24 @@ from users.models import CustomUser
 from users.selectors import user_get_active
 
 ITEMS = 20
+
+# What XML 1.0 cannot carry (controls but tab and newlines, surrogates, U+FFFE and U+FFFF):
+# text keeps them (only NUL is refused), so one post would make the feed writer raise.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(value: Any) -> Any:
+    return NOT_XML.sub("", value) if isinstance(value, str) else value
+
+
+class XmlSafeRssFeed(Rss201rev2Feed):
+    """Django's RSS 2.0 writer, dropping the characters XML cannot hold from every text."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*map(_xml_safe, args), **{k: _xml_safe(v) for k, v in kwargs.items()})
+
+    def add_item(self, *args: Any, **kwargs: Any) -> None:
+        super().add_item(*map(_xml_safe, args), **{k: _xml_safe(v) for k, v in kwargs.items()})
 
 
 def _absolute(path: str) -> str:
@@ -39,6 +60,8 @@ def _require_public_pages() -> None:
 
 class PostFeed(Feed):
     """What a post looks like in every msg feed."""
+
+    feed_type = XmlSafeRssFeed
 
     def item_title(self, item: Post) -> str:
         if item.spoiler_text:

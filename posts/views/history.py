@@ -5,9 +5,10 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from posts import selectors
-from users.http import MemberRequest
+from users.http import MemberRequest, public_if_enabled
 
 
+@public_if_enabled
 @require_GET
 def post_history(request: MemberRequest, username: str, pk: int) -> HttpResponse:
     """Show every version of a post, newest first; 404 if the reader may not see it."""

@@ -258,3 +258,22 @@ def test_conversation_query_count_is_flat(client, ada, bob, django_assert_num_qu
     with django_assert_num_queries(CONVERSATION_QUERIES):
         response = client.get(reverse("conversation", args=[message.pk]))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "mail me at alice@bob.example",  # an address that contains "@bob"
+        "ask @bobby about it",  # another account whose name starts with "bob"
+        "hi @BOB",  # named in the text already, in another case
+    ],
+)
+def test_a_new_message_reaches_the_person_in_the_to_field(client, ada, bob, body):
+    """Whoever the To field names receives the message, whatever the text holds."""
+    UserFactory(username="bobby")
+    client.force_login(ada)
+    response = client.post(reverse("conversation_new"), {"to": "bob", "body": body})
+    assert response.status_code == 302
+    message = Post.objects.get(author=ada)
+    assert visible(bob, message)
+    assert message.body.count("@bob ") + message.body.count("@BOB") == 1

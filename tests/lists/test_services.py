@@ -170,3 +170,15 @@ def test_adding_a_member_costs_the_same_however_full_the_list_is(owner, list_, f
             list_member_add(owner=owner, list_=list_, user=other)
         counts.append(len(ctx.captured_queries))
     assert counts == [MEMBER_ADD_QUERIES] * len(counts)
+
+
+def test_an_account_has_at_most_lists_max_lists(user):
+    """Lists are bounded per account like drafts, muted words and pins: the pages that show
+    them all stay small. The refusal names the limit; nothing is stored."""
+    from lists.services import LISTS_MAX, list_create
+
+    for n in range(LISTS_MAX):
+        list_create(owner=user, title=f"list {n}")
+    with pytest.raises(ValidationError, match=str(LISTS_MAX)):
+        list_create(owner=user, title="one too many")
+    assert List.objects.filter(owner=user).count() == LISTS_MAX

@@ -466,3 +466,28 @@ def test_the_history_page_query_count_does_not_grow_with_versions(
         response = client.get(history_url(post))
     assert response.status_code == 200
     assert html(response).count('class="post version"') == n
+
+
+@pytest.mark.parametrize("public_pages", [True, False])
+def test_a_visitor_reads_the_history_of_a_public_post_only_with_public_pages(
+    client, settings, public_pages
+):
+    """The "edited" mark on a visitor's page links to a history they may read; only with
+    MSG_PUBLIC_PAGES on, and never for a followers-only post."""
+    settings.MSG_PUBLIC_PAGES = public_pages
+    author = UserFactory()
+    post = post_create(author=author, body="first words")
+    post_edit(user=author, post=post, body="second words")
+    hidden = post_create(author=author, body="for followers", visibility=Visibility.FOLLOWERS)
+    post_edit(user=author, post=hidden, body="still for followers")
+    url = reverse("post_history", args=[author.username, post.pk])
+    response = client.get(url)
+    if public_pages:
+        assert response.status_code == 200
+        assert "first words" in response.content.decode()
+        hidden_url = reverse("post_history", args=[author.username, hidden.pk])
+        assert client.get(hidden_url).status_code == 404
+        assert client.post(url).status_code == 302  # read-only for visitors
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))

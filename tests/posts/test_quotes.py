@@ -15,7 +15,7 @@ from posts.models import Post, Visibility
 from posts.selectors import post_get_visible
 from posts.services import ImageUpload, post_create, post_delete, post_repost
 from posts.services.quotes import quote_detach
-from social.services import block_create, follow_create
+from social.services import block_create, follow_create, mute_create
 from tests.factories import FollowFactory, PostFactory, UserFactory
 from timelines import selectors as timelines
 from users.models import QuotePolicy
@@ -365,3 +365,24 @@ def test_home_with_quotes_and_reposted_quotes_is_flat(
     with django_assert_num_queries(HOME_WITH_QUOTES):
         response = member_client.get(reverse("home"))
     assert len(re.findall(r'<div class="quoted"', response.content.decode())) == 2 * n
+
+
+def test_a_quote_folds_a_muted_accounts_post_on_home(client):
+    """A followee's quote of an account the reader muted does not bring that account's post
+    back into view: the quoted card stays folded behind a notice, closed, until opened."""
+    reader, muted, friend = UserFactory(), UserFactory(), UserFactory()
+    FollowFactory(follower=reader, followee=friend)
+    original = PostFactory(author=muted, body="MUTED-ACCOUNT-TEXT")
+    post_create(author=friend, body="look at this", quote_of=original)
+    mute_create(muter=reader, muted=muted)
+    client.force_login(reader)
+    html = client.get(reverse("home")).content.decode()
+    folded = re.search(r'<details class="quote-muted">(.*?)</details>', html, re.S)
+    assert folded is not None
+    assert "MUTED-ACCOUNT-TEXT" in folded.group(1)
+    assert html.count("MUTED-ACCOUNT-TEXT") == 1
+    assert "whom you muted" in folded.group(1)
+    # Someone who did not mute the author sees the quoted post open.
+    client.force_login(friend)
+    html = client.get(reverse("home")).content.decode()
+    assert "MUTED-ACCOUNT-TEXT" in html and "quote-muted" not in html

@@ -401,3 +401,16 @@ def test_muted_words_add_no_query(member_client, user, django_assert_num_queries
     assert setup.count(content) == setup.items
     if words and page == "tag":  # "Seen from the coast #lighthouses": "the" matches
         assert content.count("Filtered: <q>the</q>") == n
+
+
+def test_a_muted_word_in_the_quoted_post_filters_the_quote(client):
+    """A quote shows its quoted post in full, so a muted word there filters the quote."""
+    reader, friend = UserFactory(), UserFactory()
+    FollowFactory(follower=reader, followee=friend)
+    quoted = PostFactory(body="spoilers about DRAGONS here")
+    post_create(author=friend, body="look at this", quote_of=quoted)
+    muted_word_create(user=reader, phrase="dragons")
+    client.force_login(reader)
+    content = client.get(reverse("home")).content.decode()
+    assert "DRAGONS" in content  # the quote is on the page, folded
+    assert 'class="filtered"' in content

@@ -207,3 +207,22 @@ def test_feed_query_counts_are_flat(client, db, django_assert_num_queries, n):
     # the Tag row, whether the tag is on any public post, then the posts joined to the authors
     with django_assert_num_queries(3):
         client.get(reverse("tag_feed", args=[TAG]))
+
+
+def test_a_post_with_a_control_character_does_not_break_a_tag_feed(settings):
+    """Text may hold control characters XML 1.0 cannot carry (only NUL is refused): the feed
+    drops them, so one such post cannot make a tag's feed fail for everyone."""
+    from django.test import Client
+
+    settings.MSG_PUBLIC_PAGES = True
+    PostFactory(author=UserFactory(username="alice"), body="a calm day #seaside")
+    PostFactory(
+        author=UserFactory(), body="ring the bell \x07 now #seaside", spoiler_text="bell\x0b"
+    )
+    visitor = Client(raise_request_exception=False)
+    response = visitor.get("/tags/seaside.rss")
+    assert response.status_code == 200
+    channel = ET.fromstring(response.content).find("channel")
+    assert channel is not None
+    texts = " ".join(item.findtext("description") or "" for item in channel.iter("item"))
+    assert "ring the bell  now" in texts and "\x07" not in texts
