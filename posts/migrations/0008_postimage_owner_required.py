@@ -1,6 +1,13 @@
+"""PostImage.owner becomes required: existing images take their post's author as owner.
+
+Reversible: unapplying it (and 0007 next, which makes PostImage.post required again) first
+deletes the drafts, images uploaded but not yet posted (post NULL), which the schema before
+0007 cannot hold: their rows, and their files once the migration commits. Nothing else goes.
+"""
+
 import django.db.models.deletion
 from django.conf import settings
-from django.db import migrations, models
+from django.db import migrations, models, transaction
 from django.db.models import OuterRef, Subquery
 
 
@@ -14,6 +21,21 @@ def owners_from_posts(apps, schema_editor):
     PostImage.objects.filter(owner__isnull=True).delete()
 
 
+def drafts_delete(apps, schema_editor):
+    """Delete the drafts (post NULL), and their files on commit: 0007's reverse needs a post."""
+    PostImage = apps.get_model("posts", "PostImage")
+    drafts = PostImage.objects.using(schema_editor.connection.alias).filter(post__isnull=True)
+    storage = PostImage._meta.get_field("image").storage
+    names = [name for pair in drafts.values_list("image", "thumbnail") for name in pair if name]
+    drafts.delete()
+
+    def delete_files():
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files, using=schema_editor.connection.alias)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("posts", "0007_microblog_features"),
@@ -21,7 +43,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(owners_from_posts, migrations.RunPython.noop),
+        migrations.RunPython(owners_from_posts, drafts_delete),
         migrations.AlterField(
             model_name="postimage",
             name="owner",

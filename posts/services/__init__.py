@@ -206,6 +206,11 @@ def post_create(
             assert in_reply_to is not None
         require_visible(in_reply_to, author)
         root = in_reply_to.root or in_reply_to
+        # Held until commit, the thread's first post first as a deletion locks it (post_delete):
+        # a deletion waits for this comment and takes it along, or went first and this is a 404.
+        hold(root)
+        if root.pk != in_reply_to.pk:
+            hold(in_reply_to)
         if root.author_id != author.pk and is_blocked_either_way(author, root.author):
             # A block covers the blocker's whole thread, not only the posts they wrote.
             raise PermissionDenied("You cannot comment on this post.")
@@ -322,17 +327,27 @@ def post_edit(
     return post
 
 
-def _thread_ids(*roots: int) -> list[int]:
-    """Ids of the roots and everything deleted with them: comments (at any depth), reposts."""
-    ids = list(roots)
-    frontier = list(roots)
+def _lock(posts: QuerySet[Post]) -> list[int]:
+    """Lock these posts until commit, in id order (two deletions of overlapping sets take them
+    in the same order), and return the ids of those still there."""
+    return list(posts.select_for_update().order_by("pk").values_list("pk", flat=True))
+
+
+def _thread_locked(roots: QuerySet[Post]) -> list[int]:
+    """Lock the roots, then everything deleted with them (comments at any depth, reposts), and
+    return their ids.
+
+    Each level is read only once the level above is locked: a write holding one of these posts
+    (posts.services.access.hold: a comment, quote, vote, like, bookmark, repost or edit) has
+    committed by then and is collected with it; one that comes later waits, then finds the post
+    gone (a 404) instead of pointing at a deleted row (an IntegrityError at commit, a 500).
+    """
+    ids = _lock(roots)
+    frontier = ids
     while frontier:
-        frontier = list(
-            Post.objects.filter(Q(in_reply_to__in=frontier) | Q(repost_of__in=frontier))
-            .exclude(pk__in=ids)
-            .values_list("pk", flat=True)
-        )
-        ids.extend(frontier)
+        children = Post.objects.filter(Q(in_reply_to__in=frontier) | Q(repost_of__in=frontier))
+        frontier = _lock(children.exclude(pk__in=ids))
+        ids = [*ids, *frontier]
     return ids
 
 
@@ -341,7 +356,9 @@ def post_delete(*, user: CustomUser, post: Post) -> int:
     """Delete a post with its comments and reposts; return how many posts were removed."""
     if not can_delete(user, post):
         raise PermissionDenied("You cannot delete this.")
-    ids = _thread_ids(post.pk)
+    ids = _thread_locked(Post.objects.filter(pk=post.pk))
+    if not ids:
+        return 0  # deleted meanwhile (by a second click, or with its thread)
     _forget_after_commit(ids)
     _, by_model = post.delete()
     return by_model.get(Post._meta.label, 0)
@@ -373,15 +390,17 @@ def _forget_after_commit(ids: list[int]) -> None:
 def posts_delete_by_author(*, author: CustomUser) -> int:
     """Delete every post, comment and repost by author, with what hangs off them (for account
     deletion); return how many posts were removed."""
-    ids = _thread_ids(*Post.objects.filter(author=author).values_list("pk", flat=True))
+    ids = _thread_locked(Post.objects.filter(author=author))
     _forget_after_commit(ids)
     _, by_model = Post.objects.filter(pk__in=ids).delete()
     return by_model.get(Post._meta.label, 0)
 
 
 def account_posts_delete(user: CustomUser) -> None:
-    """Delete what an account wrote before the account itself goes (users.services.user_delete)."""
+    """Delete what an account wrote before the account itself goes (users.services.user_delete):
+    its posts, and its drafts (images uploaded but never posted), with their files."""
     posts_delete_by_author(author=user)
+    media.drafts_delete(owner=user)
 
 
 # Interactions -------------------------------------------------------------------------------

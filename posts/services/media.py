@@ -104,20 +104,39 @@ def media_upload(*, owner: CustomUser, file: UploadedFile, alt_text: str = "") -
     return image_store(PostImage(owner=owner, alt_text=alt), prepared)
 
 
+def _lock_post_then_image(media: PostImage) -> tuple[Post | None, PostImage]:
+    """Lock media's post, if it has one (reading the whole row: its version may be kept), then
+    media itself, and return both as they stand now."""
+    post_id = media.post_id
+    if post_id is None:
+        images = PostImage.objects.select_for_update()
+        draft = images.filter(pk=media.pk, post__isnull=True).first()
+        if draft is not None:
+            return None, draft  # still a draft: no post to lock first
+        # Posted since it was read (an image never leaves its post), or deleted.
+        post_id = PostImage.objects.filter(pk=media.pk).values_list("post_id", flat=True).first()
+        if post_id is None:
+            raise PostImage.DoesNotExist("This image was just deleted.")
+    # history.post_lock's lock.
+    post = Post.objects.select_for_update(no_key=True).filter(pk=post_id).first()
+    if post is None:
+        raise Post.DoesNotExist("This post was just deleted.")
+    image = PostImage.objects.select_for_update().filter(pk=media.pk, post_id=post_id).first()
+    if image is None:
+        raise PostImage.DoesNotExist("This image was just deleted.")
+    return post, image
+
+
 @transaction.atomic
 def media_update(*, owner: CustomUser, media: PostImage, alt_text: str) -> PostImage:
     """Change the description (alt text) of one of owner's drafts, or of an image in a post
     owner may edit; an attached image keeps a description, and its post keeps the version
-    before the change (edit history)."""
-    locked = (
-        PostImage.objects.select_for_update(of=("self",))
-        .select_related("post")
-        .filter(pk=media.pk)
-        .first()
-    )
-    if locked is None:
-        raise PostImage.DoesNotExist("This image was just deleted.")
-    post = locked.post
+    before the change (edit history).
+
+    The post is locked before the image, in the order post_edit and post_delete take them, so
+    an edit or deletion of the post at the same moment waits instead of deadlocking.
+    """
+    post, locked = _lock_post_then_image(media)
     if post is None and locked.owner_id != owner.pk:
         raise PermissionDenied("This image is not yours.")
     if post is not None and not can_edit(owner, post):
@@ -125,7 +144,9 @@ def media_update(*, owner: CustomUser, media: PostImage, alt_text: str) -> PostI
     alt = alt_text_clean(alt_text, required=post is not None)
     if alt != locked.alt_text:
         if post is not None:
-            history.post_snapshot(post)
+            history.version_store(post)
+            post.edited_at = timezone.now()
+            post.save(update_fields=["edited_at"])
         locked.alt_text = alt
         locked.save(update_fields=["alt_text"])
     media.alt_text = alt
@@ -167,6 +188,23 @@ def media_delete(*, owner: CustomUser, media: PostImage) -> None:
         raise PermissionDenied(NOT_ATTACHABLE)
     _delete_files_on_commit([draft])
     draft.delete()
+
+
+@transaction.atomic
+def drafts_delete(*, owner: CustomUser) -> int:
+    """Delete all of owner's drafts and, on commit, their files (account deletion: the rows
+    would go by cascade, the files would stay served); return how many were deleted."""
+    drafts = list(
+        PostImage.objects.select_for_update()
+        .filter(owner=owner, post__isnull=True)
+        .only("pk", "image", "thumbnail")
+        .order_by("pk")
+    )
+    if not drafts:
+        return 0
+    _delete_files_on_commit(drafts)
+    PostImage.objects.filter(pk__in=[d.pk for d in drafts], post__isnull=True).delete()
+    return len(drafts)
 
 
 def drafts_to_attach(*, owner: CustomUser, ids: Sequence[int], extra: int = 0) -> list[PostImage]:

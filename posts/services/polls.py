@@ -83,7 +83,13 @@ def poll_vote(*, user: CustomUser, poll: Poll, option_ids: Sequence[int]) -> Pol
     post = poll.post
     require_visible(post, user)
     hold(post)
-    if poll.closed_at is not None or poll.expired:
+    # The poll row, locked after its post (the order post_delete takes them in) and checked as
+    # it stands now: a run of poll_close waits for this vote and tells this voter, or closed it
+    # first and the vote is refused.
+    locked = Poll.objects.select_for_update(no_key=True).filter(pk=poll.pk).first()
+    if locked is None:
+        raise Poll.DoesNotExist("This poll was just deleted.")
+    if locked.closed_at is not None or locked.expired:
         raise ValidationError({"poll": "This poll has ended."})
     ids = set(option_ids)
     if not ids:
@@ -111,7 +117,8 @@ def poll_close(*, poll: Poll, now: datetime) -> bool:
     this call closed it.
 
     The conditional update decides: when two runs overlap, only the one whose update took the
-    row notifies, so everybody is told once.
+    row notifies, so everybody is told once. The update waits for a vote in flight (poll_vote
+    locks the poll row), so its voter is counted and told.
     """
     if not Poll.objects.filter(pk=poll.pk, closed_at__isnull=True).update(closed_at=now):
         return False

@@ -1,14 +1,21 @@
-"""A like (or comment, repost, bookmark) that lands while the author deletes the post."""
+"""A like (or comment, repost, bookmark, quote, vote) that lands while the author deletes the
+post."""
 
 import threading
+import time
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test import Client
 
 from posts import services
-from posts.models import Post
+from posts.models import Like, Poll, PollVote, Post
+from posts.services import polls as poll_services
+from posts.services import quotes as quote_services
+from posts.services.polls import PollSpec
 from tests.factories import PostFactory, UserFactory
+from tests.threads import in_thread
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="SQLite serialises the two writers"
@@ -58,3 +65,107 @@ def test_acting_on_a_post_deleted_meanwhile_is_not_a_500(action, monkeypatch):
     response = client.post(f"{url}{action}/")
     assert not Post.objects.filter(pk=post.pk).exists()
     assert response.status_code != 500, f"status {response.status_code}"
+
+
+def _poll_post(author) -> Post:
+    spec = PollSpec(options=["yes", "no"], expires_in=timedelta(days=1))
+    return services.post_create(author=author, body="Vote!", poll=spec)
+
+
+# Where each write takes its hold (posts.services.access.hold), to pause it there.
+HOLDERS = {"quote": quote_services, "vote": poll_services, "comment": services, "like": services}
+
+
+def _write(action: str, user, post_id: int) -> None:
+    """The write of the race, as its view calls it, on a fresh read of the post."""
+    post = Post.objects.get(pk=post_id)
+    if action == "quote":
+        services.post_create(author=user, body="Look", quote_of=post)
+    elif action == "vote":
+        poll = Poll.objects.get(post_id=post_id)
+        poll_services.poll_vote(user=user, poll=poll, option_ids=[poll.options.first().pk])
+    elif action == "comment":
+        services.post_create(author=user, body="Hi", in_reply_to=post)
+    else:
+        services.post_like(user=user, post=post)
+
+
+def _nothing_left_of(post_id: int) -> None:
+    assert not Post.objects.filter(pk=post_id).exists()
+    assert not Post.objects.filter(quote_of_id=post_id).exists()
+    assert not Post.objects.filter(in_reply_to_id=post_id).exists()
+    assert not PollVote.objects.exists()
+    assert not Like.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("action", HOLDERS)
+def test_a_deletion_waits_for_a_write_holding_the_post_and_takes_it_along(action, monkeypatch):
+    """A quote, vote, comment or like holds the post (access.hold) until it commits; the
+    author's deletion, sent meanwhile, locks the post before it collects what hangs off it, so
+    it waits for the write and then takes it along (the quote detached, the vote, comment or
+    like deleted). No foreign key left pointing at the deleted post (an IntegrityError at the
+    deleter's commit) and no deadlock: no 500, and the post is gone.
+    """
+    author, other = UserFactory(), UserFactory()
+    original = _poll_post(author)
+    module = HOLDERS[action]
+    real_hold = module.hold
+    held, go = threading.Event(), threading.Event()
+
+    def hold_then_wait(post):
+        real_hold(post)
+        held.set()
+        go.wait(timeout=10)
+
+    monkeypatch.setattr(module, "hold", hold_then_wait)
+    errors: list[BaseException] = []
+    refused: list[BaseException] = []
+    writer = in_thread(lambda: _write(action, other, original.pk), errors, refused)
+    assert held.wait(timeout=10)
+    deleter = in_thread(
+        lambda: services.post_delete(user=author, post=Post.objects.get(pk=original.pk)),
+        errors,
+        refused,
+    )
+    time.sleep(1.0)  # the deleter now waits on the held post
+    go.set()
+    writer.join(timeout=20)
+    deleter.join(timeout=20)
+    assert errors == [], f"{type(errors[0]).__name__}: {errors[0]}"
+    assert refused == []  # the write came first: it is done, then deleted with the post
+    _nothing_left_of(original.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("action", HOLDERS)
+def test_a_write_reaching_a_post_being_deleted_waits_then_is_a_404(action, monkeypatch):
+    """Once the deletion has locked the post (and is collecting what hangs off it), a quote,
+    vote, comment or like of it waits for the deletion to commit, then finds the post gone:
+    Post.DoesNotExist, which the views answer with a 404, and nothing written."""
+    author, other = UserFactory(), UserFactory()
+    original = _poll_post(author)
+    real_forget = services._forget_after_commit
+    locked, go = threading.Event(), threading.Event()
+
+    def forget_after_a_while(ids):
+        locked.set()
+        go.wait(timeout=10)
+        real_forget(ids)
+
+    monkeypatch.setattr(services, "_forget_after_commit", forget_after_a_while)
+    errors: list[BaseException] = []
+    refused: list[BaseException] = []
+    deleter = in_thread(
+        lambda: services.post_delete(user=author, post=Post.objects.get(pk=original.pk)),
+        errors,
+        refused,
+    )
+    assert locked.wait(timeout=10)
+    # Let the deletion go on once the write below is waiting for the post.
+    threading.Timer(1.0, go.set).start()
+    with pytest.raises(Post.DoesNotExist):
+        _write(action, other, original.pk)
+    deleter.join(timeout=20)
+    assert errors == [] and refused == []
+    _nothing_left_of(original.pk)

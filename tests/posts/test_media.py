@@ -2,6 +2,7 @@
 before and after posting, and deleted by the periodic job when nobody attached them."""
 
 import threading
+import time
 from datetime import timedelta
 from io import StringIO
 
@@ -15,11 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from posts.models import Post, PostEdit, PostImage
-from posts.services import ImageUpload, post_create
+from posts.services import ImageUpload, history, post_create, post_edit
 from posts.services import media as services
 from tests.core.test_images import UNDECODABLE, encode, media_files, quadrants, upload
 from tests.factories import UserFactory
 from tests.pages import HTMX
+from tests.threads import in_thread
 
 pytestmark = pytest.mark.django_db
 
@@ -254,6 +256,60 @@ def test_removing_a_draft_deletes_it_and_its_files_on_commit(user, other_user, c
     services.media_delete(owner=user, media=draft)
     assert not PostImage.objects.filter(pk=draft.pk).exists()
     assert not stored & media_files()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises the writers")
+@pytest.mark.django_db(transaction=True)
+def test_editing_a_post_while_describing_its_image_does_not_deadlock(monkeypatch):
+    """The author edits a post (the edit page sends every image's alt text) while another tab
+    saves one image's alt text (media_update). Both lock the post first, then its images, so
+    the second waits for the first instead of deadlocking (an OperationalError, a 500, one
+    change lost), and both changes are kept: the last one's text, the first as a version.
+
+    Here the edit holds the post for a moment before it updates the image, long enough for the
+    description to start.
+    """
+    author = UserFactory()
+    image = draft_of(author)
+    post = post_create(author=author, body="A picture", media_ids=[image.pk])
+    real_lock = history.post_lock
+    edit_holds_the_post = threading.Event()
+
+    def lock_then_pause(target):
+        real_lock(target)
+        if not edit_holds_the_post.is_set():  # the edit's lock, taken first
+            edit_holds_the_post.set()
+            time.sleep(1.0)
+
+    monkeypatch.setattr(history, "post_lock", lock_then_pause)
+    errors: list[BaseException] = []
+    refused: list[BaseException] = []
+    edit = in_thread(
+        lambda: post_edit(
+            user=author,
+            post=Post.objects.get(pk=post.pk),
+            body="A picture, edited",
+            alt_texts={image.pk: "from tab two"},
+        ),
+        errors,
+        refused,
+    )
+    assert edit_holds_the_post.wait(timeout=10)
+    describe = in_thread(
+        lambda: services.media_update(
+            owner=author, media=PostImage.objects.get(pk=image.pk), alt_text="from tab one"
+        ),
+        errors,
+        refused,
+    )
+    edit.join(timeout=20)
+    describe.join(timeout=20)
+    assert errors == [], f"{type(errors[0]).__name__}: {errors[0]}"
+    assert refused == []
+    assert PostImage.objects.get(pk=image.pk).alt_text == "from tab one"
+    assert Post.objects.get(pk=post.pk).body == "A picture, edited"
+    kept = [entry["alt_text"] for v in PostEdit.objects.order_by("pk") for entry in v.images]
+    assert kept == ["four squares", "from tab two"]
 
 
 # Stale drafts ---------------------------------------------------------------------------

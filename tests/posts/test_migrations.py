@@ -1,8 +1,13 @@
-"""posts 0005 fills Post.root for the comments that exist when it runs, at any depth."""
+"""posts 0005 fills Post.root for the comments that exist when it runs, at any depth; posts
+0007/0008 can be unapplied (a deploy rolled back) once drafts exist."""
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+
+from tests.core.test_images import encode, quadrants
 
 BEFORE = [("posts", "0004_post_audience")]
 AFTER = [("posts", "0005_post_root")]
@@ -42,5 +47,41 @@ def test_root_is_filled_for_every_existing_comment():
         assert roots[deep.pk] == first.pk
         assert roots[other_reply.pk] == other.pk
         assert sum(1 for root in roots.values() if root == first.pk) == 4
+    finally:
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+def stored_png(name: str) -> str:
+    """Save a real picture (the ImageField reads its size) and return its stored name."""
+    return default_storage.save(name, ContentFile(encode(quadrants((8, 8)), "PNG")))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_posts_0007_can_be_unapplied_once_drafts_exist():
+    """Rolling a deploy back past 0007 (migrate posts 0006) works after members uploaded
+    drafts: 0008's reverse deletes the drafts (images without a post, which the old schema
+    cannot hold) and, on commit, their files, before 0007's reverse makes PostImage.post
+    required again. Posted images stay."""
+    new = migrate([("posts", "0008_postimage_owner_required")])
+    user_model = new.get_model("users", "CustomUser")
+    post_model = new.get_model("posts", "Post")
+    image_model = new.get_model("posts", "PostImage")
+    alice = user_model.objects.create(username="alice", email="a@example.com", password="!")
+    post = post_model.objects.create(author=alice, audience=alice, body="x")
+    names = [stored_png(f"posts/{n}.png") for n in ("d", "dt", "p", "pt")]
+    draft = image_model.objects.create(
+        owner=alice, post=None, image=names[0], thumbnail=names[1], alt_text=""
+    )
+    posted = image_model.objects.create(
+        owner=alice, post=post, image=names[2], thumbnail=names[3], alt_text="a picture"
+    )
+    try:
+        old = migrate([("posts", "0006_post_audience_required")])
+        applied = MigrationExecutor(connection).loader.applied_migrations
+        assert ("posts", "0007_microblog_features") not in applied
+        images = old.get_model("posts", "PostImage").objects.values_list("pk", flat=True)
+        assert list(images) == [posted.pk]
+        assert draft.pk not in images
+        assert [default_storage.exists(name) for name in names] == [False, False, True, True]
     finally:
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -224,8 +224,9 @@ HOME_WITH_POLLS_QUERIES = HOME_QUERIES + 1
 # Reposts of polls: the originals' options are a second prefetch.
 HOME_WITH_REPOSTED_POLLS_QUERIES = HOME_WITH_REPOSTS_QUERIES + 1
 # A vote: its transaction (a savepoint inside the test's: 2), the visibility check, the post's
-# lock, the options, the vote in a savepoint of its own (3), the choices in one insert.
-VOTE_QUERIES = 9
+# lock, the poll's lock (checked as it stands: closing waits for the vote), the options, the
+# vote in a savepoint of its own (3), the choices in one insert.
+VOTE_QUERIES = 10
 # The htmx vote: the session, the member, the card (the post, its images, its options), the
 # vote, and the card again for the results.
 HTMX_VOTE_QUERIES = 2 + 3 + VOTE_QUERIES + 3

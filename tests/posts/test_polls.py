@@ -2,13 +2,15 @@
 the periodic job that closes polls and tells their authors and voters once."""
 
 import datetime as dt
+import threading
+import time
 from io import StringIO
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from notifications.models import Kind, Notification
@@ -19,6 +21,7 @@ from posts.services import post_create, post_like
 from posts.services.polls import PollSpec, poll_check, poll_vote, polls_close_due
 from social.services import block_create
 from tests.factories import FollowFactory, PostFactory, UserFactory
+from tests.threads import in_thread
 from users.services import user_update
 
 pytestmark = pytest.mark.django_db
@@ -216,6 +219,18 @@ def test_a_closed_poll_takes_no_vote(user):
         poll_vote(user=user, poll=post.poll, option_ids=option_ids(post.poll)[:1])
 
 
+def test_a_vote_checks_the_poll_as_it_stands_not_as_it_was_read(user):
+    """A poll read while open (the vote page) and closed since is refused: the vote checks
+    the row it locked, not the instance it was given."""
+    post = poll_post(expires_in=dt.timedelta(minutes=5))
+    read_while_open = Poll.objects.get(post=post)
+    polls_close_due(now=timezone.now() + dt.timedelta(minutes=6))
+    with pytest.raises(ValidationError) as error:
+        poll_vote(user=user, poll=read_while_open, option_ids=option_ids(read_while_open)[:1])
+    assert "ended" in poll_message(error)
+    assert not PollVote.objects.exists()
+
+
 def test_a_followers_only_poll_takes_votes_only_from_followers(user):
     """Voting needs read access: a followers-only poll is closed to others, open to followers."""
     author = UserFactory()
@@ -318,6 +333,53 @@ def test_two_overlapping_runs_tell_everyone_once(commits, monkeypatch):
     assert polls_close_due(now=later()) == 0
     assert closed_by_other_run == [2]
     assert poll_notifications().count() == 4  # two authors, two voters: once each
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises the writers")
+@pytest.mark.django_db(transaction=True)
+def test_a_vote_landing_while_the_poll_closes_is_told_or_refused(monkeypatch):
+    """A vote sent in the last instant of a poll and the closing job running just after the
+    expiry overlap: the vote locks the poll row and checks it as it stands, so either the
+    closing waits for the vote and tells its voter, or it closed first and the vote is
+    refused. Never a vote counted in a poll already closed and announced, with a voter never
+    told.
+
+    Here the job runs (in another process) while the vote holds the post, before it checks the
+    poll.
+    """
+    author, voter = UserFactory(), UserFactory()
+    post = poll_post(author=author, expires_in=dt.timedelta(days=1))
+    poll = Poll.objects.get(post=post)
+    real_hold = poll_services.hold
+    closer_errors: list[BaseException] = []
+    closer: list[threading.Thread] = []
+
+    def hold_then_close_runs(held_post):
+        real_hold(held_post)
+        after_expiry = poll.expires_at + dt.timedelta(seconds=1)
+        closer.append(
+            in_thread(lambda: polls_close_due(after_expiry), closer_errors, closer_errors)
+        )
+        time.sleep(1.0)
+
+    monkeypatch.setattr(poll_services, "hold", hold_then_close_runs)
+    errors: list[BaseException] = []
+    refused: list[BaseException] = []
+    voting = in_thread(
+        lambda: poll_vote(user=voter, poll=poll, option_ids=option_ids(poll)[:1]),
+        errors,
+        refused,
+    )
+    voting.join(timeout=20)
+    for thread in closer:
+        thread.join(timeout=20)
+    assert errors == [] and closer_errors == []
+    poll.refresh_from_db()
+    assert poll.closed_at is not None
+    voted = PollVote.objects.filter(poll=poll, user=voter).exists()
+    told = poll_notifications(recipient=voter, post=post).exists()
+    assert told or not voted, "the vote counts in the closed poll, but the voter was never told"
+    assert voted or refused, "the vote neither counted nor refused"
 
 
 def test_a_voter_deactivated_before_the_end_is_not_told(commits):

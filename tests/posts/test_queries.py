@@ -163,8 +163,9 @@ POST_CREATE_QUERIES = 16
 # withdrawn, the mentions already stored; and for the edit history, the post locked and
 # re-read, its images, the version kept (posts.services.history)
 POST_EDIT_QUERIES = 23
-# the parent's visibility and thread block checks, the post; one delivery
-COMMENT_QUERIES = 15
+# the parent's visibility and thread block checks, the parent held (its deletion waits; a
+# deeper comment also holds its thread's first post: one more), the post; one delivery
+COMMENT_QUERIES = 16
 # visibility, the lock that makes a concurrent delete wait, the like (get_or_create with its
 # savepoint); one delivery
 LIKE_QUERIES = 11

@@ -15,9 +15,10 @@ from PIL import Image
 from core.images import MAX_PIXELS
 from posts.models import Post, PostImage
 from posts.services import ImageUpload, post_create
+from posts.services.media import media_upload
 from tests.factories import UserFactory
 from users.models import CustomUser
-from users.services import profile_update
+from users.services import profile_update, user_delete
 
 pytestmark = pytest.mark.django_db
 
@@ -264,3 +265,21 @@ def test_a_small_file_that_decodes_to_a_huge_image_is_refused():
     with pytest.raises(ValidationError) as error:
         profile_update(user=user, display_name="", bio="", avatar=upload)
     assert "million pixels" in str(error.value)
+
+
+def test_deleting_an_account_deletes_its_unattached_drafts_and_their_files(commits):
+    """An image uploaded but never posted (a draft) goes with its account, its files too: no
+    file is left served at its /media/ URL with no row naming it (which delete_stale_media
+    could not find either). Another account's draft stays."""
+    member, other = UserFactory(), UserFactory()
+    draft = media_upload(owner=member, file=upload(image_bytes("PNG"), "a.png"), alt_text="a")
+    kept = media_upload(owner=other, file=upload(image_bytes("PNG"), "b.png"), alt_text="b")
+    files = [draft.image.name, draft.thumbnail.name]
+    assert all(default_storage.exists(name) for name in files)
+
+    user_delete(user=member)
+
+    assert not PostImage.objects.filter(pk=draft.pk).exists()
+    assert [name for name in files if default_storage.exists(name)] == []
+    assert PostImage.objects.filter(pk=kept.pk).exists()
+    assert default_storage.exists(kept.image.name) and default_storage.exists(kept.thumbnail.name)
