@@ -10,8 +10,8 @@ from django.views.decorators.http import require_http_methods
 
 from conversations import selectors, services
 from conversations.forms import MessageForm, NewMessageForm
-from core.http import cursor_params
-from core.pagination import paginate, paginate_oldest_first
+from core.http import cursor_params, max_id_param
+from core.pagination import paginate
 from users.http import MemberRequest
 from users.selectors import user_get_active
 
@@ -24,21 +24,28 @@ def conversation_list(request: MemberRequest) -> HttpResponse:
     return render(request, "conversations/list.html", {"page": page})
 
 
-def _show(
-    request: MemberRequest, thread: int, form: MessageForm, status: int = 200
-) -> HttpResponse:
-    after = request.GET.get("after", "")
-    page = paginate_oldest_first(
+def _show(request: MemberRequest, thread: int, form: MessageForm, status: int = 200) -> HttpResponse:
+    """Render the newest page of the conversation (oldest message first, the reply form below);
+    ?max_id= gives the page of earlier messages. Opening the newest page reads the whole."""
+    max_id = max_id_param(request)
+    page = paginate(
         selectors.conversation(request.user, thread),
-        after=int(after) if after.isascii() and after.isdigit() else None,
+        max_id=max_id,
         size=settings.MSG_COMMENTS_PAGE_SIZE,
     )
     if not page.items:
         raise Http404("No such conversation.")
-    services.conversation_mark_read(user=request.user, thread=thread, up_to=page.items[-1].pk)
-    context = {"thread": thread, "page": page, "form": form, "first": page.items[0]}
-    if request.htmx and after:
-        return render(request, "conversations/detail.html#messages", context)
+    if max_id is None:
+        services.conversation_mark_read(user=request.user, thread=thread, up_to=page.items[0].pk)
+    context = {
+        "thread": thread,
+        "messages_shown": page.items[::-1],
+        "earlier_max_id": page.next_max_id,
+        "form": form,
+        "first": page.items[-1],
+    }
+    if request.htmx and max_id is not None:
+        return render(request, "conversations/detail.html#earlier", context)
     return render(request, "conversations/detail.html", context, status=status)
 
 

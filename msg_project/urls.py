@@ -30,7 +30,21 @@ class UsernameConverter:
         return value
 
 
+class IdConverter:
+    """A row id: at most 18 digits, so it always fits the 64-bit primary keys (a longer
+    number is a 404 rather than an overflow in the database driver)."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
 register_converter(UsernameConverter, "username")
+register_converter(IdConverter, "id")
 
 # The admin logs in through allauth's login page, with its rate limits and email verification.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -43,8 +57,8 @@ urlpatterns = [
     path("compose/", timeline_views.compose, name="post_create"),
     # Not under MEDIA_URL (/media/): the web server answers there (docs/operations.md).
     path("images/", media_views.media_upload, name="media_upload"),
-    path("images/<int:pk>/", media_views.media_update, name="media_update"),
-    path("images/<int:pk>/remove/", media_views.media_remove, name="media_remove"),
+    path("images/<id:pk>/", media_views.media_update, name="media_update"),
+    path("images/<id:pk>/remove/", media_views.media_remove, name="media_remove"),
     path("explore/", timeline_views.explore, name="explore"),
     # Feeds (MSG_PUBLIC_PAGES) before the pages whose addresses they extend.
     re_path(r"^tags/(?P<name>[^/]+)\.rss$", feeds.tag_feed, name="tag_feed"),
@@ -52,19 +66,19 @@ urlpatterns = [
     path("bookmarks/", timeline_views.bookmarks, name="bookmarks"),
     path("search/", timeline_views.search, name="search"),
     path("lists/", list_views.list_index, name="lists"),
-    path("lists/<int:pk>/", list_views.list_detail, name="list_detail"),
-    path("lists/<int:pk>/edit/", list_views.list_edit, name="list_edit"),
-    path("lists/<int:pk>/delete/", list_views.list_delete, name="list_delete"),
+    path("lists/<id:pk>/", list_views.list_detail, name="list_detail"),
+    path("lists/<id:pk>/edit/", list_views.list_edit, name="list_edit"),
+    path("lists/<id:pk>/delete/", list_views.list_delete, name="list_delete"),
     path("notifications/", notification_views.notification_list, name="notifications"),
     path("messages/", conversation_views.conversation_list, name="conversations"),
     path("messages/new/", conversation_views.conversation_new, name="conversation_new"),
-    path("messages/<int:thread>/", conversation_views.conversation_detail, name="conversation"),
+    path("messages/<id:thread>/", conversation_views.conversation_detail, name="conversation"),
     path("settings/profile/", user_views.settings_profile, name="settings_profile"),
     path("settings/blocks/", social_views.settings_blocks, name="settings_blocks"),
     path("settings/mutes/", social_views.settings_mutes, name="settings_mutes"),
     path("settings/filters/", social_views.settings_filters, name="settings_filters"),
     path(
-        "settings/filters/<int:pk>/delete/",
+        "settings/filters/<id:pk>/delete/",
         social_views.muted_word_delete,
         name="muted_word_delete",
     ),
@@ -81,16 +95,16 @@ urlpatterns = [
         social_views.relationship_action,
         name="relationship_action",
     ),
-    path("@<username:username>/<int:pk>/", post_views.post_detail, name="post_detail"),
-    path("@<username:username>/<int:pk>/edit/", post_views.post_edit, name="post_edit"),
-    path("@<username:username>/<int:pk>/history/", history_views.post_history, name="post_history"),
-    path("@<username:username>/<int:pk>/delete/", post_views.post_delete, name="post_delete"),
-    path("@<username:username>/<int:pk>/vote/", poll_views.vote, name="poll_vote"),
-    path("@<username:username>/<int:pk>/quote/", quote_views.quote_compose, name="post_quote"),
-    path("@<username:username>/<int:pk>/quotes/", quote_views.quote_list, name="post_quotes"),
-    path("@<username:username>/<int:pk>/detach/", quote_views.quote_detach, name="quote_detach"),
+    path("@<username:username>/<id:pk>/", post_views.post_detail, name="post_detail"),
+    path("@<username:username>/<id:pk>/edit/", post_views.post_edit, name="post_edit"),
+    path("@<username:username>/<id:pk>/history/", history_views.post_history, name="post_history"),
+    path("@<username:username>/<id:pk>/delete/", post_views.post_delete, name="post_delete"),
+    path("@<username:username>/<id:pk>/vote/", poll_views.vote, name="poll_vote"),
+    path("@<username:username>/<id:pk>/quote/", quote_views.quote_compose, name="post_quote"),
+    path("@<username:username>/<id:pk>/quotes/", quote_views.quote_list, name="post_quotes"),
+    path("@<username:username>/<id:pk>/detach/", quote_views.quote_detach, name="quote_detach"),
     re_path(
-        rf"^@(?P<username>[A-Za-z0-9_]+)/(?P<pk>[0-9]+)/(?P<action>{POST_ACTIONS})/$",
+        rf"^@(?P<username>[A-Za-z0-9_]+)/(?P<pk>[0-9]{{1,18}})/(?P<action>{POST_ACTIONS})/$",
         post_views.post_action,
         name="post_action",
     ),

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import (
     BooleanField,
     Case,
@@ -29,6 +30,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Concat
 from django.db.models.lookups import IRegex
 
+from core.pagination import paginate
 from core.queries import subquery_count
 from posts.models import (
     OPEN_VISIBILITIES,
@@ -447,40 +449,40 @@ def _kept_images(entries: list[dict]) -> list[VersionImage]:
     ]
 
 
-def post_history(viewer: CustomUser | None, post: Post) -> list[Version]:
-    """Return the versions of post, the current one first, then the earlier ones newest first;
-    none if viewer (None: a visitor) may not see post. Three queries, however many versions."""
-    found = next(
-        iter(
-            _readable(viewer)
-            .filter(pk=post.pk)
-            .prefetch_related(
-                Prefetch("images", queryset=PostImage.objects.order_by("position", "id")),
-                Prefetch("edits", queryset=PostEdit.objects.order_by("-id")),
-            )
-        ),
-        None,
-    )
+@dataclass(frozen=True)
+class History:
+    """One page of a post's versions, newest first, with the cursor of the older page."""
+
+    versions: list[Version]
+    next_max_id: int | None  # a PostEdit id: ?max_id= fetches the versions older than it
+    count: int  # every version, the current one included
+
+
+def post_history(
+    viewer: CustomUser | None, post: Post, *, max_id: int | None = None, size: int | None = None
+) -> History | None:
+    """Return a page of post's versions, or None if viewer (None: a visitor) may not see post.
+
+    The first page (no max_id) starts with the current version, then the earlier ones newest
+    first, size in all (MSG_PAGE_SIZE; at least the current and one earlier); max_id pages
+    on through the earlier ones (PostEdit ids), as core.pagination does. Three queries, or
+    two after the first page, however many versions.
+    """
+    size = size or settings.MSG_PAGE_SIZE
+    readable = _readable(viewer).filter(pk=post.pk)
+    if max_id is None:
+        images = PostImage.objects.order_by("position", "id")
+        readable = readable.prefetch_related(Prefetch("images", queryset=images))
+    edits = PostEdit.objects.filter(post=OuterRef("pk"))
+    found = readable.annotate(edit_count=subquery_count(edits, "post")).first()
     if found is None:
-        return []
-    current = Version(
-        body=found.body,
-        spoiler_text=found.spoiler_text,
-        sensitive=found.sensitive,
-        images=[
-            VersionImage(
-                url=image.image.url,
-                thumbnail_url=image.thumbnail.url,
-                alt_text=image.alt_text,
-                width=image.width,
-                height=image.height,
-            )
-            for image in found.images.all()
-        ],
-        created_at=found.edited_at or found.created_at,
-        current=True,
+        return None
+    page = paginate(
+        PostEdit.objects.filter(post=found),
+        max_id=max_id,
+        size=size if max_id is not None else max(size - 1, 1),
     )
-    earlier = [
+    versions = [
         Version(
             body=edit.body,
             spoiler_text=edit.spoiler_text,
@@ -489,9 +491,28 @@ def post_history(viewer: CustomUser | None, post: Post) -> list[Version]:
             created_at=edit.created_at,
             current=False,
         )
-        for edit in found.edits.all()
+        for edit in page.items
     ]
-    return [current, *earlier]
+    if max_id is None:
+        current = Version(
+            body=found.body,
+            spoiler_text=found.spoiler_text,
+            sensitive=found.sensitive,
+            images=[
+                VersionImage(
+                    url=image.image.url,
+                    thumbnail_url=image.thumbnail.url,
+                    alt_text=image.alt_text,
+                    width=image.width,
+                    height=image.height,
+                )
+                for image in found.images.all()
+            ],
+            created_at=found.edited_at or found.created_at,
+            current=True,
+        )
+        versions.insert(0, current)
+    return History(versions=versions, next_max_id=page.next_max_id, count=found.edit_count + 1)
 
 
 # Media drafts (posts.services.media) ----------------------------------------------------------

@@ -192,12 +192,21 @@ def muted_word_create(
     expires_in: timedelta | None = None,
     expires_at: datetime | None = None,
 ) -> MutedWord:
-    """Filter posts containing phrase (a whole word or words, any case) where contexts say."""
-    if MutedWord.objects.filter(user=user).count() >= MUTED_WORDS_MAX:
+    """Filter posts containing phrase (a whole word or words, any case) where contexts say.
+
+    The same phrase whose filter has expired filters nothing: adding it again renews that
+    filter (its places and expiry) rather than refusing it as a duplicate.
+    """
+    expired = (
+        MutedWord.objects.select_for_update()
+        .filter(user=user, phrase__iexact=_phrase_clean(phrase), expires_at__lte=timezone.now())
+        .first()
+    )
+    if expired is None and MutedWord.objects.filter(user=user).count() >= MUTED_WORDS_MAX:
         raise ValidationError(
             {"phrase": f"You can filter at most {MUTED_WORDS_MAX} words; remove one first."}
         )
-    word = MutedWord(user=user)
+    word = expired or MutedWord(user=user)
     _fill(word, phrase=phrase, contexts=contexts, expires_in=expires_in, expires_at=expires_at)
     return _save(word)
 

@@ -1,10 +1,14 @@
 """Reads about identity: which account an address or a login names."""
 
+import re
+
 from allauth.account.models import EmailAddress
 from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Lower
 
 from users.models import CustomUser
+
+USERNAME = re.compile(r"[A-Za-z0-9_]{1,30}")
 
 
 def _same_address(field: str, email: str) -> Q:
@@ -43,7 +47,13 @@ def account_for_login(login: str) -> CustomUser | None:
 
 
 def user_get_active(username: str) -> QuerySet[CustomUser]:
-    """Return the active account called username (any case), as a queryset of at most one."""
+    """Return the active account called username (any case), as a queryset of at most one.
+
+    A name no account could have (a NUL, a space, a long s that folds onto "s") finds nobody
+    without asking the database, which would refuse a NUL with an error.
+    """
+    if not USERNAME.fullmatch(username):
+        return CustomUser.objects.none()
     return CustomUser.objects.filter(username__iexact=username, is_active=True)
 
 

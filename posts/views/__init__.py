@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.errors import error_response
 from core.http import redirect_back
 from core.pagination import paginate_oldest_first
 from posts import selectors, services
@@ -175,19 +176,21 @@ def post_action(request: MemberRequest, username: str, pk: int, action: str) -> 
             return _withdraw_unseen(request, username, pk, action)
         raise Http404("No such post.")
     service, done = ACTIONS[action]
-    if request.htmx:
-        # A refusal reaches htmx as a plain-text 403 (core.middleware.ServiceErrorMiddleware).
+    refusal = ""
+    try:
         service(user=request.user, post=post)
-    else:
-        try:
-            service(user=request.user, post=post)
-        except PermissionDenied as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, done)
+    except (PermissionDenied, ValidationError) as error:
+        answer = error_response(error)
+        refusal = answer.text if answer else str(error)
     if request.htmx:
-        # The card shows the original; the repost itself may just have been deleted.
+        # The card shows the original; the repost itself may just have been deleted. A refusal
+        # comes back as the unchanged bar with the reason: a 400, which htmx swaps (_base.html).
         original = post.repost_of_id or post.pk
         card = selectors.cards(Post.objects.filter(pk=original), request.user).get()
-        return render(request, "posts/_card.html#actions", {"post": card})
+        context = {"post": card, "action_error": refusal}
+        return render(request, "posts/_card.html#actions", context, status=400 if refusal else 200)
+    if refusal:
+        messages.error(request, refusal)
+    else:
+        messages.success(request, done)
     return redirect_back(request, post.get_absolute_url())

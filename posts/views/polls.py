@@ -17,7 +17,8 @@ NOT_AN_OPTION = "Choose among this poll's options."
 
 def _option_ids(values: list[str]) -> list[int]:
     """Return the chosen option ids, or raise ValidationError if one is not an id."""
-    if not all(v.isascii() and v.isdigit() and len(v) < 20 for v in values):
+    # At most 18 digits: a 19-digit number may not fit a 64-bit id (SQLite then overflows).
+    if not all(v.isascii() and v.isdigit() and len(v) < 19 for v in values):
         raise ValidationError({"poll": NOT_AN_OPTION})
     return [int(v) for v in values]
 

@@ -1,8 +1,11 @@
 """Direct messages: who sees them, the conversation list with its unread marks, a conversation
 with its reply form, the nav badge, and the query counts of both pages."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 from django.urls import reverse
 
 from conversations import selectors
@@ -277,3 +280,55 @@ def test_a_new_message_reaches_the_person_in_the_to_field(client, ada, bob, body
     message = Post.objects.get(author=ada)
     assert visible(bob, message)
     assert message.body.count("@bob ") + message.body.count("@BOB") == 1
+
+
+def test_a_conversation_address_with_a_huge_id_is_a_404(ada, bob):
+    """An id longer than any 64-bit key is a 404 (the id converter takes at most 18 digits),
+    never an overflow in the SQLite driver: GET, htmx and POST alike."""
+    message_send(author=bob, body="hello", recipients=[ada])
+    client = Client(raise_request_exception=False)
+    client.force_login(ada)
+    for url in (f"/messages/{2**63}/", "/messages/999999999999999999999/"):
+        answers = [
+            client.get(url).status_code,
+            client.get(url, headers={"HX-Request": "true"}).status_code,
+            client.post(url, {"body": "a reply"}).status_code,
+        ]
+        assert answers == [404, 404, 404]
+
+
+def test_a_to_parameter_no_username_could_be_is_ignored(ada):
+    """?to= is what a profile's Message link fills in: a value no account could have (a NUL,
+    which PostgreSQL cannot even compare) leaves the field empty instead of failing."""
+    client = Client(raise_request_exception=False)
+    client.force_login(ada)
+    response = client.get("/messages/new/?to=a%00b")
+    assert response.status_code == 200
+    assert 'value="@a' not in response.content.decode()
+
+
+def test_a_long_conversation_opens_on_its_newest_messages_and_is_read(client, settings, ada, bob):
+    """A conversation longer than a page opens on its newest page (oldest first within it),
+    so the message that made it unread is shown and the conversation is read; "Show earlier
+    messages" goes back, in place with htmx or as a plain link."""
+    settings.MSG_COMMENTS_PAGE_SIZE = 3
+    message = message_send(author=bob, body="message 0", recipients=[ada])
+    for n in range(1, 6):
+        message = message_send(
+            author=bob if n % 2 == 0 else ada, body=f"message {n}", in_reply_to=message
+        )
+    newest = message_send(author=bob, body="the newest one", in_reply_to=message)
+    client.force_login(ada)
+    url = reverse("conversation", args=[newest.root_id])
+    page = client.get(url).content.decode()
+    assert "the newest one" in page and "message 0" not in page
+    assert page.index("message 4") < page.index("message 5") < page.index("the newest one")
+    assert selectors.unread_conversations(ada).count() == 0
+    earlier = re.search(r'href="\?max_id=(\d+)"', page)
+    assert earlier is not None
+    older = client.get(f"{url}?max_id={earlier.group(1)}", headers={"HX-Request": "true"})
+    html = older.content.decode()
+    assert "message 1" in html and "message 3" in html and "the newest one" not in html
+    assert "<html" not in html  # only the partial
+    oldest = client.get(f"{url}?max_id={newest.root_id + 2}").content.decode()
+    assert "message 0" in oldest and "Back to the newest messages" in oldest

@@ -397,3 +397,23 @@ def test_the_profile_lists_page_costs_the_same_for_1_or_40_lists(
     with django_assert_num_queries(PROFILE_LISTS_QUERIES):
         response = member_client.get(reverse("profile_lists", args=[friend.username]))
     assert len(re.findall(r'<li id="list-row-\d+"', html(response))) == n
+
+
+def test_removing_a_member_named_as_no_account_could_be_is_a_404():
+    """The remove action's username is checked like every name in a URL: a NUL (which
+    PostgreSQL cannot compare) finds nobody, a 404, with and without htmx; nothing changes."""
+    from django.test import Client
+
+    from tests.factories import FollowFactory
+
+    me, friend = UserFactory(), UserFactory()
+    FollowFactory(follower=me, followee=friend)
+    list_ = list_create(owner=me, title="Friends")
+    list_member_add(owner=me, list_=list_, user=friend)
+    client = Client(raise_request_exception=False)
+    client.force_login(me)
+    url = reverse("list_edit", args=[list_.pk])
+    data = {"action": "remove", "username": "a\x00b"}
+    answers = [client.post(url, data).status_code, client.post(url, data, headers=HTMX).status_code]
+    assert answers == [404, 404]
+    assert ListMember.objects.filter(list=list_, user=friend).exists()

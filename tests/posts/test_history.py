@@ -23,7 +23,7 @@ from posts.services import ImageUpload, post_create, post_delete, post_edit, pos
 from posts.services.history import post_snapshot
 from social.services import block_create
 from tests.factories import FollowFactory, PostFactory, UserFactory
-from tests.pages import html
+from tests.pages import HTMX, html, next_max_id
 from users.services import user_delete
 
 pytestmark = pytest.mark.django_db
@@ -255,16 +255,21 @@ def edited(author, **kwargs) -> Post:
 
 def test_post_history_lists_the_current_version_first_then_newest_first(user, other_user):
     post = edited(user)
-    versions = post_history(other_user, post)
+    history = post_history(other_user, post)
+    assert history is not None
+    versions = history.versions
     assert [v.body for v in versions] == ["version three", "version two", "version one"]
+    assert (history.count, history.next_max_id) == (3, None)
     assert [v.current for v in versions] == [True, False, False]
     assert versions[1].spoiler_text == "a warning"
     assert versions[0].created_at == Post.objects.get(pk=post.pk).edited_at
 
 
 def test_post_history_of_a_post_never_edited_is_the_current_version(user, other_user, pictured):
-    versions = post_history(other_user, pictured)
-    assert len(versions) == 1
+    history = post_history(other_user, pictured)
+    assert history is not None
+    versions = history.versions
+    assert len(versions) == history.count == 1
     assert versions[0].spoiler_text == "spiders"
     assert [image.alt_text for image in versions[0].images] == ["a teal box", "a red box"]
 
@@ -292,20 +297,53 @@ def test_post_history_is_empty_for_a_reader_who_may_not_see_the_post(
     post = edited(user, visibility=visibility)
     if relation is not None:
         relation(user, other_user)
-    assert post_history(other_user, post) == []
+    assert post_history(other_user, post) is None
+    assert post_history(other_user, post, max_id=PostEdit.objects.latest("id").pk + 1) is None
 
 
 def test_post_history_of_a_deactivated_author_is_empty(user, other_user):
     post = edited(user)
     user.is_active = False
     user.save(update_fields=["is_active"])
-    assert post_history(other_user, post) == []
+    assert post_history(other_user, post) is None
 
 
 def test_a_follower_sees_the_history_of_a_followers_only_post(user, other_user):
     post = edited(user, visibility=Visibility.FOLLOWERS)
     FollowFactory(follower=other_user, followee=user)
-    assert len(post_history(other_user, post)) == 3
+    history = post_history(other_user, post)
+    assert history is not None
+    assert len(history.versions) == 3
+
+
+def many_versions(author, n: int) -> Post:
+    """A post of author's in n versions, "version 0" (the original) to "version {n-1}"."""
+    post = post_create(author=author, body="version 0")
+    for i in range(1, n):
+        post_edit(user=author, post=post, body=f"version {i}")
+    return post
+
+
+def test_post_history_pages_through_the_versions_newest_first(user, other_user):
+    """The first page is the current version and the newest earlier ones, size in all; max_id
+    pages on through the earlier ones until the original, each exactly once."""
+    post = many_versions(user, 7)
+    first = post_history(other_user, post, size=3)
+    assert first is not None
+    assert [(v.body, v.current) for v in first.versions] == [
+        ("version 6", True),
+        ("version 5", False),
+        ("version 4", False),
+    ]
+    assert first.next_max_id == PostEdit.objects.get(body="version 4").pk
+    second = post_history(other_user, post, max_id=first.next_max_id, size=3)
+    assert second is not None
+    assert [v.body for v in second.versions] == ["version 3", "version 2", "version 1"]
+    assert not any(v.current for v in second.versions)
+    last = post_history(other_user, post, max_id=second.next_max_id, size=3)
+    assert last is not None
+    assert ([v.body for v in last.versions], last.next_max_id) == (["version 0"], None)
+    assert first.count == second.count == last.count == 7
 
 
 # The history page
@@ -348,6 +386,45 @@ def test_the_history_page_renders_the_body_like_the_card(client, user, other_use
     assert f'href="{reverse("tag", kwargs={"name": "history"})}"' in page
     assert "<b>now</b>" not in page
     assert "&lt;b&gt;now&lt;/b&gt;" in page
+
+
+def test_the_history_page_is_paginated(client, user, other_user, settings):
+    """However often a post was edited, a page shows MSG_PAGE_SIZE versions, the current one
+    first; "Show older versions" (a link, or htmx appending the next page) shows the rest,
+    down to the original, each once."""
+    settings.MSG_PAGE_SIZE = 3
+    post = many_versions(user, 7)
+    client.force_login(other_user)
+
+    def shown(response) -> list[int]:
+        return [n for n in range(7) if f"version {n}<" in html(response)]
+
+    first = client.get(history_url(post))
+    assert first.status_code == 200
+    assert shown(first) == [4, 5, 6]
+    assert "current version" in html(first)
+    assert "7 versions" in html(first)
+    assert "Show older versions" in html(first)
+    assert f'hx-get="?max_id={next_max_id(first)}"' in html(first)
+    second = client.get(f"{history_url(post)}?max_id={next_max_id(first)}")
+    assert second.status_code == 200
+    assert "<h1>Edit history</h1>" in html(second)  # a whole page without htmx
+    assert shown(second) == [1, 2, 3]
+    assert "current version" not in html(second)
+    appended = client.get(f"{history_url(post)}?max_id={next_max_id(second)}", headers=HTMX)
+    assert "<h1>" not in html(appended)  # only the versions, with htmx
+    assert shown(appended) == [0]
+    assert "original" in html(appended)
+    assert next_max_id(appended) is None
+    assert "Show older versions" not in html(appended)
+
+
+def test_the_history_page_ignores_a_bad_cursor(member_client, user):
+    post = edited(user)
+    for cursor in ("abc", "-1", str(2**70)):
+        response = member_client.get(f"{history_url(post)}?max_id={cursor}")
+        assert response.status_code == 200
+        assert "current version" in html(response)
 
 
 @pytest.mark.parametrize("relation", [_blocked_by_author, _blocking_author])
@@ -448,15 +525,18 @@ def test_the_edit_page_of_a_post_without_images_offers_no_sensitive_mark(member_
 # Query counts
 
 # session, member, the post with its author, then post_history: the post as the reader may see
-# it, its images, its versions; and the unread-notifications badge
+# it (with its number of versions), its images, a page of its versions (paginated: the count
+# is unchanged); and the unread-notifications badge
 HISTORY_QUERIES = 7
 
 
-@pytest.mark.parametrize("n", [1, 20])
+@pytest.mark.parametrize("n", [1, 40])
 def test_the_history_page_query_count_does_not_grow_with_versions(
-    client, user, other_user, django_assert_num_queries, n
+    client, user, other_user, django_assert_num_queries, n, settings
 ):
-    """The history page costs the same for 1 version as for 20, each with two images."""
+    """The history page costs the same for 1 version as for 40 (a page of 20), each with two
+    images."""
+    settings.MSG_PAGE_SIZE = 20
     post = post_create(author=user, body="v0", images=[upload("one"), upload("two", "red")])
     for i in range(1, n):
         post_edit(user=user, post=post, body=f"v{i}")
@@ -465,7 +545,32 @@ def test_the_history_page_query_count_does_not_grow_with_versions(
     with django_assert_num_queries(HISTORY_QUERIES):
         response = client.get(history_url(post))
     assert response.status_code == 200
-    assert html(response).count('class="post version"') == n
+    assert html(response).count('class="post version"') == min(n, settings.MSG_PAGE_SIZE)
+
+
+# A later page shows no current version, so its images are not read; appended with htmx, it
+# has no page around it, so no unread-notifications badge either.
+OLDER_HISTORY_QUERIES = HISTORY_QUERIES - 1
+APPENDED_HISTORY_QUERIES = HISTORY_QUERIES - 2
+
+
+@pytest.mark.parametrize("n", [1, 40])
+@pytest.mark.parametrize(
+    ("headers", "queries"),
+    [({}, OLDER_HISTORY_QUERIES), (HTMX, APPENDED_HISTORY_QUERIES)],
+    ids=["plain", "htmx"],
+)
+def test_an_older_history_page_query_count_does_not_grow_with_versions(
+    client, user, other_user, django_assert_num_queries, n, settings, headers, queries
+):
+    """A page of older versions costs the same whatever the number of versions."""
+    settings.MSG_PAGE_SIZE = 20
+    post = many_versions(user, n + 1)
+    newest = PostEdit.objects.filter(post=post).latest("id")
+    client.force_login(other_user)
+    with django_assert_num_queries(queries):
+        response = client.get(f"{history_url(post)}?max_id={newest.pk + 1}", headers=headers)
+    assert html(response).count('class="post version"') == min(n, 20)
 
 
 @pytest.mark.parametrize("public_pages", [True, False])
@@ -487,6 +592,11 @@ def test_a_visitor_reads_the_history_of_a_public_post_only_with_public_pages(
         assert "first words" in response.content.decode()
         hidden_url = reverse("post_history", args=[author.username, hidden.pk])
         assert client.get(hidden_url).status_code == 404
+        older = client.get(f"{url}?max_id={PostEdit.objects.get(post=post).pk + 1}")
+        assert older.status_code == 200
+        assert "first words" in html(older)
+        assert "second words" not in html(older)  # the current version is on the first page
+        assert client.get(f"{hidden_url}?max_id=1").status_code == 404
         assert client.post(url).status_code == 302  # read-only for visitors
     else:
         assert response.status_code == 302

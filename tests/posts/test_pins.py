@@ -276,6 +276,9 @@ def test_pin_and_unpin_through_the_card(member_client, user, headers):
 
 
 def test_pinning_a_sixth_post_through_the_card_says_why(member_client, user):
+    """A sixth pin is refused with the reason: a flash message without htmx; with htmx the
+    card's actions bar comes back unchanged with the reason in an alert, as a 400 (which the
+    site's htmx-config swaps, unlike a 403)."""
     for _ in range(MAX_PINS):
         post_pin(user=user, post=PostFactory(author=user))
     post = PostFactory(author=user)
@@ -283,10 +286,16 @@ def test_pinning_a_sixth_post_through_the_card_says_why(member_client, user):
     assert f"You can pin up to {MAX_PINS} posts" in html(response)
     assert post.pk not in pinned_ids(user)
     htmx = member_client.post(f"{post.get_absolute_url()}pin/", headers=HTMX)
-    assert htmx.status_code == 403
+    assert htmx.status_code == 400
+    assert html(htmx).lstrip().startswith('<footer class="actions-bar">')
+    assert re.search(r'role="alert">[^<]*Unpin one first\.<', html(htmx))
+    assert f"{post.get_absolute_url()}pin/" in html(htmx)  # still the Pin button
+    assert Post.objects.get(pk=post.pk).pinned_at is None
 
 
 def test_pinning_someone_elses_post_through_the_card_is_refused(member_client, other_user):
     post = PostFactory(author=other_user)
-    assert member_client.post(f"{post.get_absolute_url()}pin/", headers=HTMX).status_code == 403
+    response = member_client.post(f"{post.get_absolute_url()}pin/", headers=HTMX)
+    assert response.status_code == 400
+    assert re.search(r'role="alert">You can only pin your own posts\.<', html(response))
     assert pinned_ids(other_user) == set()

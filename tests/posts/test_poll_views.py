@@ -353,3 +353,25 @@ def test_the_notifications_page_says_whose_poll_ended(client, commits):
     content = html(client.get(reverse("notifications")))
     assert "A poll you voted in has ended" in content
     assert "Your poll has ended" not in content
+
+
+@pytest.mark.parametrize("choice", [str(2**63), "9" * 19, "9" * 40])
+def test_an_option_id_too_large_for_any_row_is_refused_clearly(choice):
+    """A number larger than any 64-bit id is "not an option" (a clear refusal), never an
+    overflow in the database driver, with and without htmx."""
+    from django.test import Client
+
+    author, voter = UserFactory(), UserFactory()
+    post = PostFactory(
+        author=author,
+        body="Tabs or spaces?",
+        poll=PollSpec(options=["Tabs", "Spaces"], expires_in=dt.timedelta(hours=1)),
+    )
+    client = Client(raise_request_exception=False)
+    client.force_login(voter)
+    url = reverse("poll_vote", kwargs={"username": author.username, "pk": post.pk})
+    plain = client.post(url, {"choice": choice})
+    htmx = client.post(url, {"choice": choice}, headers=HTMX)
+    assert (plain.status_code, htmx.status_code) == (302, 200)
+    assert "Choose among this poll" in htmx.content.decode()
+    assert not PollVote.objects.exists()

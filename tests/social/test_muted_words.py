@@ -146,6 +146,30 @@ def test_the_same_phrase_in_another_case_is_refused(user):
     assert muted_word_create(user=UserFactory(), phrase="cat").phrase == "cat"
 
 
+def expire(word: MutedWord) -> None:
+    MutedWord.objects.filter(pk=word.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+
+
+def test_adding_an_expired_phrase_again_renews_its_filter(user, monkeypatch):
+    """An expired filter filters nothing: adding its phrase again renews that row (places and
+    expiry), even at the limit, while an active duplicate is still refused."""
+    monkeypatch.setattr(services, "MUTED_WORDS_MAX", 2)
+    old = muted_word_create(user=user, phrase="eclipse", expires_in=timedelta(hours=1))
+    muted_word_create(user=user, phrase="other")
+    expire(old)
+    renewed = muted_word_create(user=user, phrase="Eclipse", contexts=[FilterContext.PUBLIC])
+    assert renewed.pk == old.pk
+    assert MutedWord.objects.filter(user=user).count() == 2
+    renewed.refresh_from_db()
+    assert renewed.expires_at is None
+    assert (renewed.in_home, renewed.in_public) == (False, True)
+    assert matches_in_database(renewed, "an ECLIPSE tonight")
+    monkeypatch.setattr(services, "MUTED_WORDS_MAX", 3)
+    with pytest.raises(ValidationError) as error:
+        muted_word_create(user=user, phrase="eclipse")
+    assert "already filter" in str(error.value.message_dict["phrase"])
+
+
 def test_expiry_is_in_the_future(user):
     with pytest.raises(ValidationError):
         muted_word_create(user=user, phrase="a", expires_at=timezone.now() - timedelta(1))
@@ -345,6 +369,20 @@ def test_settings_page_refuses_a_duplicate(member_client, user):
     )
     assert response.status_code == 400
     assert "already filter" in response.content.decode()
+
+
+def test_settings_page_renews_a_phrase_whose_filter_expired(member_client, user):
+    """The page lists an expired filter as "expired"; adding its phrase again filters it
+    again rather than calling it a duplicate."""
+    expire(muted_word_create(user=user, phrase="eclipse", expires_in=timedelta(hours=1)))
+    response = member_client.post(
+        reverse("settings_filters"),
+        {"phrase": "eclipse", "contexts": ["home", "public"], "expires": ""},
+    )
+    assert response.status_code == 302, response.content.decode()
+    assert MutedWord.objects.filter(
+        user=user, phrase__iexact="eclipse", expires_at__isnull=True
+    ).exists()
 
 
 def test_delete_asks_then_removes(member_client, user):

@@ -9,10 +9,12 @@ from urllib.parse import urlencode
 import pytest
 from django.conf import settings
 from django.contrib.messages import constants, get_messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from posts import views as post_views
 from posts.models import Bookmark, Like, Post, Visibility
 from posts.services import post_like, post_repost
 from social.models import Block, Follow, Mute
@@ -391,8 +393,41 @@ def test_reposting_a_followers_only_post_is_refused(member_client, user, other_u
     response = member_client.post(post_action(post, "repost"))
     assert response.status_code == 302
     assert message_levels(response) == [constants.ERROR]
-    assert member_client.post(post_action(post, "repost"), headers=HTMX).status_code == 403
+    htmx = member_client.post(post_action(post, "repost"), headers=HTMX)
+    assert htmx.status_code == 400  # swapped by htmx (the htmx-config in _base.html)
+    assert html(htmx).lstrip().startswith('<footer class="actions-bar">')
+    assert re.search(r'role="alert">Followers-only posts cannot be reposted\.<', html(htmx))
     assert not Post.objects.filter(repost_of=post).exists()
+
+
+@pytest.mark.parametrize("action", ["like", "repost", "bookmark"])
+@pytest.mark.parametrize(
+    "refusal",
+    [PermissionDenied("Not now."), ValidationError({"post": "Not now."})],
+    ids=["permission", "validation"],
+)
+def test_a_refused_post_action_says_why_with_or_without_htmx(
+    member_client, user, monkeypatch, action, refusal
+):
+    """Any refusal of an action (PermissionDenied or ValidationError) is shown: a flash message
+    without htmx; with htmx a 400 (which htmx swaps) holding the unchanged actions bar and the
+    reason in an alert."""
+
+    def refuse(**kwargs: object) -> None:
+        raise refusal
+
+    monkeypatch.setitem(post_views.ACTIONS, action, (refuse, "Done."))
+    post = PostFactory()
+    plain = member_client.post(post_action(post, action), follow=True)
+    assert "Not now." in html(plain)
+    assert "Done." not in html(plain)
+    htmx = member_client.post(post_action(post, action), headers=HTMX)
+    assert htmx.status_code == 400
+    assert html(htmx).count('role="alert"') == 1
+    assert re.search(r'role="alert">Not now\.<', html(htmx))
+    assert action_states(htmx)[action] == (False, 0 if action != "bookmark" else None)
+    assert not (Like.objects.exists() or Bookmark.objects.exists())
+    assert Post.objects.count() == 1
 
 
 def test_like_button_on_a_repost_card_targets_the_original(member_client, user):
