@@ -24,7 +24,9 @@ def conversation_list(request: MemberRequest) -> HttpResponse:
     return render(request, "conversations/list.html", {"page": page})
 
 
-def _show(request: MemberRequest, thread: int, form: MessageForm, status: int = 200) -> HttpResponse:
+def _show(
+    request: MemberRequest, thread: int, form: MessageForm, status: int = 200
+) -> HttpResponse:
     """Render the newest page of the conversation (oldest message first, the reply form below);
     ?max_id= gives the page of earlier messages. Opening the newest page reads the whole."""
     max_id = max_id_param(request)
