@@ -1,11 +1,17 @@
 """axe-core (via axe-playwright-python) finds no serious accessibility problems on the pages."""
 
+from datetime import timedelta
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from posts.services import post_like, post_repost
-from social.services import follow_create
+from conversations.services import message_send
+from lists.services import list_create, list_member_add
+from posts.models import Visibility
+from posts.services import post_create, post_edit, post_like, post_repost
+from posts.services.polls import PollSpec
+from social.services import follow_create, muted_word_create
 from tests.e2e.test_flows import log_in, member
 from tests.factories import PASSWORD, CommentFactory, PostFactory
 
@@ -60,8 +66,40 @@ def test_member_pages_pass_axe(page, console_errors):
         "/settings/blocks/",
         f"/@{writer.username}/followers/",
         "/accounts/password/change/",
+        *issue_8_pages(reader, writer, post),
     ]:
         page.goto(path)
         problems += serious_violations(page)
     assert problems == []
     assert console_errors == []
+
+
+def issue_8_pages(reader, writer, post) -> list[str]:
+    """Make a poll, a content warning, a quote, an edit, a direct message, a list and a muted
+    word; return the pages that show them."""
+    poll = post_create(
+        author=writer,
+        body="Which editor?",
+        poll=PollSpec(options=["vim", "emacs"], expires_in=timedelta(hours=1)),
+    )
+    post_create(author=writer, body="the ending", spoiler_text="Film spoilers")
+    post_create(author=writer, body="unlisted words", visibility=Visibility.UNLISTED)
+    quote = post_create(author=reader, body="So true", quote_of=post)
+    post_edit(user=writer, post=poll, body="Which editor do you use?")
+    message = message_send(author=writer, body="Hello there", recipients=[reader])
+    list_ = list_create(owner=reader, title="Writers")
+    list_member_add(owner=reader, list_=list_, user=writer)
+    muted_word_create(user=reader, phrase="spoilers")
+    return [
+        "/messages/",
+        f"/messages/{message.pk}/",
+        f"/messages/new/?to={writer.username}",
+        "/lists/",
+        f"/lists/{list_.pk}/",
+        f"/lists/{list_.pk}/edit/",
+        f"/@{writer.username}/lists/",
+        "/settings/filters/",
+        f"/@{writer.username}/{poll.pk}/history/",
+        f"/@{writer.username}/{post.pk}/quote/",
+        quote.get_absolute_url(),
+    ]
