@@ -203,10 +203,13 @@ def test_feed_query_counts_are_flat(client, db, django_assert_num_queries, n):
         PostFactory(author=author, body=f"item {i} #{TAG}")
     # the account, then its posts joined to the author
     with django_assert_num_queries(2):
-        client.get(reverse("profile_feed", args=["fay"]))
+        by_author = client.get(reverse("profile_feed", args=["fay"]))
     # the Tag row, whether the tag is on any public post, then the posts joined to the authors
     with django_assert_num_queries(3):
-        client.get(reverse("tag_feed", args=[TAG]))
+        by_tag = client.get(reverse("tag_feed", args=[TAG]))
+    for response in (by_author, by_tag):
+        assert response.status_code == 200
+        assert len(ET.fromstring(response.content).findall("channel/item")) == min(n, ITEMS)
 
 
 def test_a_post_with_a_control_character_does_not_break_a_tag_feed(settings):
