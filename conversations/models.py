@@ -1,5 +1,6 @@
-"""Direct messages are posts with visibility "direct"; a conversation is the thread of one
-(its root). This app only remembers how far each participant has read."""
+"""Direct messages are posts with visibility "direct"; a conversation is a chain of them, keyed
+by its first message (Post.conversation). This app only remembers how far each participant
+has read."""
 
 from django.conf import settings
 from django.db import models

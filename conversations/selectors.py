@@ -1,8 +1,9 @@
 """Reads of direct messages, shared by the HTML pages and the API.
 
 A direct message is a post with visibility "direct", seen only by its author and the accounts
-it mentions (posts.selectors.visible_to). A conversation is the thread of one: its key is the
-thread's first post (Post.root, or the post itself when it starts the thread). The list shows
+it mentions (posts.selectors.visible_to). A conversation is a chain of direct replies: its key is
+its first message (Post.conversation, or the message itself when it starts the conversation; a
+direct reply to a public post starts one of its own). The list shows
 each conversation once, by its newest message that the reader may see.
 """
 
@@ -25,7 +26,7 @@ from posts.models import Post, Visibility
 from posts.selectors import cards, visible_to
 from users.models import CustomUser
 
-THREAD = Coalesce(F("root_id"), F("id"), output_field=IntegerField())
+THREAD = Coalesce(F("conversation_id"), F("id"), output_field=IntegerField())
 
 
 def direct_messages(viewer: CustomUser) -> QuerySet[Post]:
@@ -73,6 +74,12 @@ def unread_conversations(viewer: CustomUser) -> QuerySet[Post]:
 
 def conversation(viewer: CustomUser, thread: int) -> QuerySet[Post]:
     """Return the messages of one conversation viewer may see, oldest first, as cards."""
-    qs = direct_messages(viewer).filter(Q(pk=thread) | Q(root_id=thread))
+    qs = direct_messages(viewer).filter(Q(pk=thread) | Q(conversation_id=thread))
     participants = Prefetch("mentions", queryset=CustomUser.objects.order_by("username"))
     return cards(qs, viewer).prefetch_related(participants).order_by("id")
+
+
+def read_up_to(viewer: CustomUser, thread: int) -> int | None:
+    """Return the newest message of conversation thread that viewer has read, if any."""
+    marks = ConversationRead.objects.filter(user=viewer, root_id=thread)
+    return marks.values_list("last_read_id", flat=True).first()

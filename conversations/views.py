@@ -12,6 +12,7 @@ from conversations import selectors, services
 from conversations.forms import MessageForm, NewMessageForm
 from core.http import cursor_params, max_id_param
 from core.pagination import paginate
+from posts.models import Post
 from users.http import MemberRequest
 from users.selectors import user_get_active
 
@@ -45,10 +46,31 @@ def _show(
         "earlier_max_id": page.next_max_id,
         "form": form,
         "first": page.items[-1],
+        "seen": page.items[0].pk,
     }
     if request.htmx and max_id is not None:
         return render(request, "conversations/detail.html#earlier", context)
     return render(request, "conversations/detail.html", context, status=status)
+
+
+def _seen(request: MemberRequest) -> int | None:
+    """Return the newest message id the page showed (the reply form's `seen`), if valid."""
+    seen = request.POST.get("seen", "")
+    return int(seen) if seen.isascii() and seen.isdigit() and len(seen) < 19 else None
+
+
+def _sent(request: MemberRequest, thread: int, message: Post) -> HttpResponse:
+    """Answer an htmx reply: append it and every message that came since the page showed its
+    newest (so none is marked read unseen), then mark read up to the newest appended."""
+    # Without the form's `seen` (a client that does not send it), what the reader last read.
+    seen = _seen(request) or selectors.read_up_to(request.user, thread)
+    since = seen if seen is not None and seen < message.pk else message.pk - 1
+    newer = selectors.conversation(request.user, thread).filter(pk__gt=since)
+    appended = list(newer.order_by("-id")[: settings.MSG_COMMENTS_PAGE_SIZE])[::-1]
+    newest = appended[-1].pk
+    services.conversation_mark_read(user=request.user, thread=thread, up_to=newest)
+    context = {"appended": appended, "form": MessageForm(), "thread": thread, "seen": newest}
+    return render(request, "conversations/detail.html#sent", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -70,14 +92,11 @@ def conversation_detail(request: MemberRequest, thread: int) -> HttpResponse:
                 None, error.messages if isinstance(error, ValidationError) else str(error)
             )
         else:
-            services.conversation_mark_read(user=request.user, thread=thread, up_to=message.pk)
             if request.htmx:
-                card = selectors.conversation(request.user, thread).get(pk=message.pk)
-                context = {"post": card, "form": MessageForm(), "thread": thread}
-                return render(request, "conversations/detail.html#sent", context)
+                return _sent(request, thread, message)
             return redirect(f"{reverse('conversation', args=[thread])}#post-{message.pk}")
     if request.htmx:
-        context = {"form": form, "thread": thread}
+        context = {"form": form, "thread": thread, "seen": _seen(request)}
         return render(request, "conversations/detail.html#reply-form", context, status=400)
     return _show(request, thread, form, status=400)
 
@@ -103,6 +122,6 @@ def conversation_new(request: MemberRequest) -> HttpResponse:
             )
         else:
             messages.success(request, "Message sent.")
-            return redirect("conversation", thread=message.root_id or message.pk)
+            return redirect("conversation", thread=message.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "conversations/new.html", {"form": form}, status=status)

@@ -15,7 +15,8 @@ class ServiceErrorMiddleware:
     """Answer a service error that a view let through (see core.errors.error_response).
 
     A page gets the site's error page with the status; an htmx request gets the messages as
-    plain text, since htmx swaps no error response and its caller shows the text as it is.
+    plain text (htmx-config in templates/_base.html swaps a 400 into place and no other error;
+    views that expect a refusal answer htmx with their own partial instead).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

@@ -10,6 +10,7 @@ the list's timeline, its member list and its count at once, and comes back on a 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from core.text import clean_text
 from lists.models import List, ListMember
 from social.models import Follow
 from social.selectors import is_blocked_either_way
@@ -22,20 +23,13 @@ LISTS_MAX = 50
 
 def list_title_clean(title: str) -> str:
     """Return title trimmed, or raise if it is empty, too long or holds NUL."""
-    text = title.strip()
-    if "\x00" in text:
-        # PostgreSQL cannot store NUL in text.
-        raise ValidationError({"title": "Null characters are not allowed."})
-    if not text:
-        raise ValidationError({"title": "Give the list a name."})
-    if len(text) > TITLE_MAX_LENGTH:
-        raise ValidationError(
-            {
-                "title": f"List names are limited to {TITLE_MAX_LENGTH} characters; "
-                f"this one has {len(text)}."
-            }
-        )
-    return text
+    return clean_text(
+        title,
+        field="title",
+        max_length=TITLE_MAX_LENGTH,
+        empty="Give the list a name.",
+        too_long="List names are limited to {limit} characters; this one has {length}.",
+    )
 
 
 def _require_owner(owner: CustomUser, list_: List) -> None:

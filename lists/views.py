@@ -19,8 +19,8 @@ from users.http import MemberRequest
 from users.models import CustomUser
 from users.selectors import user_get_active
 
-# htmx 2 swaps no 4xx answer, so a form shown again with its errors in place answers 200 to
-# htmx; the plain form path answers 400.
+# A form shown again with its errors in place answers 200 to htmx (the list limit answers 400,
+# which templates/_base.html's htmx-config also swaps); the plain form path answers 400.
 
 
 def _get_list(request: MemberRequest, pk: int) -> List:
@@ -35,17 +35,23 @@ def list_index(request: MemberRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            new = services.list_create(owner=request.user, title=form.cleaned_data["title"])
-            if request.htmx:
-                form = ListForm()
+            try:
+                new = services.list_create(owner=request.user, title=form.cleaned_data["title"])
+            except ValidationError as error:
+                # A refusal (the most lists an account may have) shows on the form, in place:
+                # 400 to both paths (_base.html's htmx config swaps a 400).
+                form.add_error("title", error.messages)
+                status = 400
             else:
-                messages.success(request, f"List “{new.title}” created.")
-                return redirect(new)
+                if not request.htmx:
+                    messages.success(request, f"List “{new.title}” created.")
+                    return redirect(new)
+                form = ListForm()
         elif not request.htmx:
             status = 400
     context = {"lists": selectors.lists_of(request.user), "form": form}
     if request.htmx and request.method == "POST":
-        return render(request, "lists/index.html#lists", context)
+        return render(request, "lists/index.html#lists", context, status=status)
     return render(request, "lists/index.html", context, status=status)
 
 

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from posts import services
-from posts.models import Post
+from posts.models import Post, Visibility
 from users.models import CustomUser
 
 
@@ -44,6 +44,10 @@ class CommentInline(admin.TabularInline):
     def has_add_permission(self, request: HttpRequest, obj: Post | None = None) -> bool:
         return False
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Post]:
+        # Direct messages are private conversations: staff do not read them.
+        return super().get_queryset(request).exclude(visibility=Visibility.DIRECT)
+
 
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
@@ -56,6 +60,11 @@ class PostAdmin(admin.ModelAdmin):
     readonly_fields = ["author", "in_reply_to", "created_at", "edited_at"]
     inlines = [CommentInline]
     date_hierarchy = "created_at"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Post]:
+        # Direct messages are private conversations (as in Mastodon, moderators see no DMs):
+        # they are not listed, searched, opened, edited or deleted here.
+        return super().get_queryset(request).exclude(visibility=Visibility.DIRECT)
 
     @admin.display(description="body")
     def short_body(self, obj: Post) -> str:

@@ -55,6 +55,37 @@ class PostForm(forms.Form):
             raise ValidationError(error.message_dict["body"]) from error
 
 
+class ContentWarningForm(PostForm):
+    """A post with a content warning (spoiler_text field); the rules live in posts.services."""
+
+    def clean_spoiler_text(self) -> str:
+        try:
+            return spoiler_text_clean(self.cleaned_data["spoiler_text"])
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["spoiler_text"]) from error
+
+
+def _spoiler_text_field() -> forms.CharField:
+    """Return the content-warning field of the compose and edit forms."""
+    return forms.CharField(
+        label="Content warning (optional)",
+        required=False,
+        max_length=SPOILER_MAX_LENGTH,
+        help_text=(
+            f"Up to {SPOILER_MAX_LENGTH} characters. The text and images hide behind it "
+            "until the reader chooses “Show more”."
+        ),
+    )
+
+
+def _sensitive_field() -> forms.BooleanField:
+    """Return the sensitive-media checkbox of the compose and edit forms."""
+    return forms.BooleanField(
+        label="Sensitive media: blur the images until the reader chooses to see them",
+        required=False,
+    )
+
+
 # What each audience means, next to its radio button in the compose form.
 VISIBILITY_HELP = {
     Visibility.PUBLIC: "Everyone, on explore and tag pages.",
@@ -105,7 +136,7 @@ class MediaItem:
     slot: int
 
 
-class ComposeForm(PostForm):
+class ComposeForm(ContentWarningForm):
     """A new top-level post: text, who may see it, a content warning, and up to four described
     images.
 
@@ -121,19 +152,8 @@ class ComposeForm(PostForm):
         initial=Visibility.PUBLIC,
         widget=forms.RadioSelect,
     )
-    spoiler_text = forms.CharField(
-        label="Content warning (optional)",
-        required=False,
-        max_length=SPOILER_MAX_LENGTH,
-        help_text=(
-            f"Up to {SPOILER_MAX_LENGTH} characters. The text and images hide behind it "
-            "until the reader chooses “Show more”."
-        ),
-    )
-    sensitive = forms.BooleanField(
-        label="Sensitive media: blur the images until the reader chooses to see them",
-        required=False,
-    )
+    spoiler_text = _spoiler_text_field()
+    sensitive = _sensitive_field()
     # The post this one quotes (the quote page fills it in); posts.services checks who may.
     quote_of = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -197,12 +217,6 @@ class ComposeForm(PostForm):
         if quoted is None:
             raise ValidationError("The post you are quoting is no longer available.")
         return quoted
-
-    def clean_spoiler_text(self) -> str:
-        try:
-            return spoiler_text_clean(self.cleaned_data["spoiler_text"])
-        except ValidationError as error:
-            raise ValidationError(error.message_dict["spoiler_text"]) from error
 
     def clean(self) -> dict:
         cleaned = super().clean() or {}
@@ -387,26 +401,15 @@ class PollForm(forms.Form):
         )
 
 
-class PostEditForm(PostForm):
+class PostEditForm(ContentWarningForm):
     """Edit a post: its text, content warning, sensitive mark and each image's alt text.
 
     The alt-text fields are named alt_<image id>; the sensitive mark is offered only when the
     post has images. The rules live in posts.services (post_edit).
     """
 
-    spoiler_text = forms.CharField(
-        label="Content warning (optional)",
-        required=False,
-        max_length=SPOILER_MAX_LENGTH,
-        help_text=(
-            f"Up to {SPOILER_MAX_LENGTH} characters. The text and images hide behind it "
-            "until the reader chooses “Show more”."
-        ),
-    )
-    sensitive = forms.BooleanField(
-        label="Sensitive media: blur the images until the reader chooses to see them",
-        required=False,
-    )
+    spoiler_text = _spoiler_text_field()
+    sensitive = _sensitive_field()
 
     def __init__(self, *args: Any, images: Iterable[PostImage] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -423,12 +426,6 @@ class PostEditForm(PostForm):
                 error_messages={"required": "Describe this image for people who cannot see it."},
             )
 
-    def clean_spoiler_text(self) -> str:
-        try:
-            return spoiler_text_clean(self.cleaned_data["spoiler_text"])
-        except ValidationError as error:
-            raise ValidationError(error.message_dict["spoiler_text"]) from error
-
     def image_fields(self) -> list[tuple[PostImage, forms.BoundField]]:
         return [(image, self[f"alt_{image.pk}"]) for image in self.images]
 
@@ -440,7 +437,7 @@ class PostEditForm(PostForm):
         return {image.pk: self.cleaned_data[f"alt_{image.pk}"] for image in self.images}
 
 
-class QuoteForm(PostForm):
+class QuoteForm(ContentWarningForm):
     """A quote post: its text, who may see it and an optional content warning (the quoted
     post is in the address; posts.services.quotes checks who may quote it)."""
 
@@ -450,12 +447,6 @@ class QuoteForm(PostForm):
     spoiler_text = forms.CharField(
         label="Content warning (optional)", required=False, max_length=SPOILER_MAX_LENGTH
     )
-
-    def clean_spoiler_text(self) -> str:
-        try:
-            return spoiler_text_clean(self.cleaned_data["spoiler_text"])
-        except ValidationError as error:
-            raise ValidationError(error.message_dict["spoiler_text"]) from error
 
 
 class MediaUploadForm(forms.Form):

@@ -89,6 +89,12 @@ class Post(models.Model):
     repost_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="reposts"
     )
+    # For a direct message that answers another: the first message of that direct conversation
+    # (null for the first one, and for every other post). A direct reply under a public post
+    # starts a conversation of its own, so two of them are never mixed up.
+    conversation = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     visibility = models.CharField(
         _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
     )
@@ -129,6 +135,11 @@ class Post(models.Model):
             models.Index(fields=["repost_of", "-id"], name="post_repost_id_idx"),
             models.Index(fields=["visibility", "-id"], name="post_visibility_id_idx"),
             models.Index(fields=["quote_of", "-id"], name="post_quote_id_idx"),
+            models.Index(
+                fields=["conversation", "id"],
+                condition=models.Q(conversation__isnull=False),
+                name="post_conversation_idx",
+            ),
             models.Index(
                 fields=["author", "-pinned_at"],
                 condition=models.Q(pinned_at__isnull=False),

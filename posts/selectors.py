@@ -190,11 +190,17 @@ def _poll_marks(viewer: CustomUser | None) -> dict[str, Exists | Value | Coalesc
 
 
 def muted_phrase(
-    viewer: CustomUser | None, context: str | None, *, prefix: str = ""
+    viewer: CustomUser | None,
+    context: str | None,
+    *,
+    prefix: str = "",
+    quote: bool = False,
 ) -> Case | Value:
     """Return the phrase of viewer's first muted word for context (a FilterContext) that the
     post (at prefix: "post__" from a notification) matches, or None; for a repost, the
     original's text. One subquery: the patterns are matched in SQL (iregex), never in Python.
+    quote: match the post's quoted post instead (cards' quote_filtered: a card is folded by it
+    only when its reader may see the quoted post, posts_tags.filtered_phrase).
 
     Viewer's own posts, and their reposts, are never filtered.
     """
@@ -211,24 +217,19 @@ def muted_phrase(
 
     def quoted(field: str) -> Coalesce:
         return Coalesce(
-            OuterRef(f"{prefix}repost_of__quote_of__{field}"),
-            OuterRef(f"{prefix}quote_of__{field}"),
+            OuterRef(f"repost_of__quote_of__{field}"),
+            OuterRef(f"quote_of__{field}"),
             Value(""),
             output_field=TextField(),
         )
 
-    # The content warning, the body and the quoted post's (shown inside the card) in one text:
-    # a newline between them is no word.
-    text = Concat(
-        shown("spoiler_text"),
-        Value("\n"),
-        shown("body"),
-        Value("\n"),
-        quoted("spoiler_text"),
-        Value("\n"),
-        quoted("body"),
-        output_field=TextField(),
-    )
+    # The content warning and the body in one text (a newline between them is no word); or,
+    # with quote, the quoted post's, which a card shows inside it.
+    if quote:
+        parts = [quoted("spoiler_text"), Value("\n"), quoted("body")]
+    else:
+        parts = [shown("spoiler_text"), Value("\n"), shown("body")]
+    text = Concat(*parts, output_field=TextField())
     words = active_muted_words(viewer, context).filter(IRegex(text, F("pattern")))
     own = Q(**{f"{prefix}author": viewer}) | Q(**{f"{prefix}repost_of__author": viewer})
     return Case(
@@ -292,11 +293,16 @@ def cards(
         )
         .annotate(
             filtered=muted_phrase(viewer, filter_context),
+            quote_filtered=muted_phrase(viewer, filter_context, quote=True),
             **_quotes(viewer),
             # Deactivated accounts' comments, likes and reposts are not counted: they are gone
-            # from every list, so the numbers agree with the lists.
+            # from every list, so the numbers agree with the lists. Direct replies are not
+            # counted either (as Mastodon's replies_count): a private conversation under a
+            # post must not show in its public count.
             comment_count=subquery_count(
-                Post.objects.filter(in_reply_to=OuterRef("target_id"), author__is_active=True),
+                Post.objects.filter(
+                    in_reply_to=OuterRef("target_id"), author__is_active=True
+                ).exclude(visibility=Visibility.DIRECT),
                 "in_reply_to",
             ),
             like_count=subquery_count(

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.text import clean_text
 from notifications.models import Kind
 from notifications.services import (
     notification_create,
@@ -124,19 +125,14 @@ def muted_word_pattern(phrase: str) -> str:
 
 
 def _phrase_clean(phrase: str) -> str:
-    phrase = " ".join(phrase.split())
-    if not phrase:
-        raise ValidationError({"phrase": "Enter a word or phrase to filter."})
-    if "\x00" in phrase:
-        raise ValidationError({"phrase": "Null characters are not allowed."})
-    if len(phrase) > PHRASE_MAX_LENGTH:
-        raise ValidationError(
-            {
-                "phrase": f"A filtered phrase is limited to {PHRASE_MAX_LENGTH} characters; "
-                f"this one has {len(phrase)}."
-            }
-        )
-    return phrase
+    return clean_text(
+        phrase,
+        field="phrase",
+        max_length=PHRASE_MAX_LENGTH,
+        empty="Enter a word or phrase to filter.",
+        too_long="A filtered phrase is limited to {limit} characters; this one has {length}.",
+        collapse_whitespace=True,
+    )
 
 
 def _expiry(expires_in: timedelta | None, expires_at: datetime | None) -> datetime | None:

@@ -2,6 +2,7 @@
 
 import threading
 from collections.abc import Callable
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -31,3 +32,22 @@ def in_thread(
     thread = threading.Thread(target=run)
     thread.start()
     return thread
+
+
+def race(*actions: Callable[[], object]) -> list[BaseException]:
+    """Run the actions in threads released together by a barrier, each on its own connection;
+    return what they raised but a PermissionDenied (the refusal these races expect)."""
+    barrier = threading.Barrier(len(actions))
+    errors: list[BaseException] = []
+    refused: list[BaseException] = []
+    threads = [
+        in_thread(partial(_released, barrier, action), errors, refused) for action in actions
+    ]
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors + [error for error in refused if not isinstance(error, PermissionDenied)]
+
+
+def _released(barrier: threading.Barrier, action: Callable[[], object]) -> None:
+    barrier.wait(timeout=10)
+    action()

@@ -71,7 +71,11 @@ def tag(request: HtmxRequest, name: str) -> HttpResponse:
     qs: QuerySet[Post] = Post.objects.none()
     if tag.pk:
         qs = selectors.tag(viewer, tag) if viewer else selectors.public_tag(tag)
-    feed_url = _feed_url("tag_feed", name=tag.name) if tag.pk else None
+    # Offer the feed only when it has a post: a tag used only on posts a visitor may not see
+    # (direct, followers-only, unlisted) must look like an unknown tag (see tag_get).
+    feed_url = _feed_url("tag_feed", name=tag.name)
+    if feed_url and not (tag.pk and selectors.feed_tag(tag).exists()):
+        feed_url = None
     return render_timeline(request, "timelines/tag.html", qs, {"tag": tag, "feed_url": feed_url})
 
 

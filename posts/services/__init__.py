@@ -10,9 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core import images
+from core.text import clean_text
 from notifications.models import Kind
 from notifications.services import (
     notification_create,
@@ -54,33 +56,25 @@ class ImageUpload:
 
 def post_body_clean(body: str) -> str:
     """Return body with line endings normalised and outer whitespace trimmed, or raise."""
-    text = body.replace("\r\n", "\n").replace("\r", "\n").strip()
-    limit = settings.MSG_MAX_POST_LENGTH
-    if not text:
-        raise ValidationError({"body": "Write something first: a post cannot be empty."})
-    if "\x00" in text:
-        # PostgreSQL cannot store NUL in text; the web form already refuses it, the API may not.
-        raise ValidationError({"body": "Null characters are not allowed."})
-    if len(text) > limit:
-        raise ValidationError(
-            {"body": f"Posts are limited to {limit} characters; this one has {len(text)}."}
-        )
-    return text
+    # The web form already refuses NUL, the API may not.
+    return clean_text(
+        body.replace("\r\n", "\n").replace("\r", "\n"),
+        field="body",
+        max_length=settings.MSG_MAX_POST_LENGTH,
+        empty="Write something first: a post cannot be empty.",
+        too_long="Posts are limited to {limit} characters; this one has {length}.",
+    )
 
 
 def spoiler_text_clean(text: str) -> str:
     """Return a content warning trimmed, or raise if it is too long or holds NUL."""
-    text = " ".join(text.split())
-    if "\x00" in text:
-        raise ValidationError({"spoiler_text": "Null characters are not allowed."})
-    if len(text) > SPOILER_MAX_LENGTH:
-        raise ValidationError(
-            {
-                "spoiler_text": f"A content warning is limited to {SPOILER_MAX_LENGTH} "
-                f"characters; this one has {len(text)}."
-            }
-        )
-    return text
+    return clean_text(
+        text,
+        field="spoiler_text",
+        max_length=SPOILER_MAX_LENGTH,
+        too_long="A content warning is limited to {limit} characters; this one has {length}.",
+        collapse_whitespace=True,
+    )
 
 
 def _sync_mentions_and_tags(
@@ -199,6 +193,7 @@ def post_create(
         raise ValidationError({"visibility": "Choose who can see this post."})
     root = None
     participants: list[CustomUser] = []
+    conversation: int | None = None  # the first message of the direct conversation it continues
     audience = author
     if in_reply_to is not None:
         if in_reply_to.repost_of_id is not None:
@@ -208,6 +203,10 @@ def post_create(
         root = in_reply_to.root or in_reply_to
         # Held until commit, the thread's first post first as a deletion locks it (post_delete):
         # a deletion waits for this comment and takes it along, or went first and this is a 404.
+        # A quoted top-level post is a thread head too: heads go in id order (_thread_locked).
+        quoted = quote_of.repost_of if quote_of and quote_of.repost_of_id else quote_of
+        if quoted is not None and quoted.root_id is None and quoted.pk < root.pk:
+            hold(quoted)
         hold(root)
         if root.pk != in_reply_to.pk:
             hold(in_reply_to)
@@ -219,6 +218,7 @@ def post_create(
             audience = in_reply_to.audience
         if in_reply_to.visibility == Visibility.DIRECT:
             participants = [u for u in _participants(in_reply_to) if u.pk != author.pk]
+            conversation = in_reply_to.conversation_id or in_reply_to.pk
     post = Post(
         author=author,
         body=post_body_clean(body),
@@ -226,6 +226,7 @@ def post_create(
         root=root,
         visibility=visibility,
         audience=audience,
+        conversation_id=conversation,
         spoiler_text=spoiler_text_clean(spoiler_text),
         sensitive=sensitive,
     )
@@ -328,21 +329,39 @@ def post_edit(
 
 
 def _lock(posts: QuerySet[Post]) -> list[int]:
-    """Lock these posts until commit, in id order (two deletions of overlapping sets take them
-    in the same order), and return the ids of those still there."""
+    """Lock these posts until commit, in id order, and return the ids of those still there."""
     return list(posts.select_for_update().order_by("pk").values_list("pk", flat=True))
 
 
-def _thread_locked(roots: QuerySet[Post]) -> list[int]:
-    """Lock the roots, then everything deleted with them (comments at any depth, reposts), and
+def _thread_heads(posts: QuerySet[Post]) -> QuerySet[Post]:
+    """Return the first posts of the threads these posts are in: a comment's root, a top-level
+    post itself, and for a repost its original's (it goes with its original, so it is part of
+    that thread). Whatever goes with a post (its comments and reposts) is in its thread too."""
+    head = Coalesce("root", "repost_of__root", "repost_of", "pk")
+    return Post.objects.filter(pk__in=posts.annotate(head=head).values("head"))
+
+
+def _thread_locked(posts: QuerySet[Post]) -> list[int]:
+    """Lock these posts and everything deleted with them (comments at any depth, reposts), and
     return their ids.
 
-    Each level is read only once the level above is locked: a write holding one of these posts
-    (posts.services.access.hold: a comment, quote, vote, like, bookmark, repost or edit) has
-    committed by then and is collected with it; one that comes later waits, then finds the post
-    gone (a 404) instead of pointing at a deleted row (an IntegrityError at commit, a 500).
+    One lock order for every deletion, so two of them never wait for each other in a circle:
+    first the heads of the threads involved (_thread_heads), in id order, then the rest. Any
+    other post a deletion locks is in a thread whose head it already holds, so two deletions
+    meet only on heads, which each takes in the same order.
+    The writers that hold posts (posts.services.access.hold, history.post_lock, pins) fit in:
+    most hold one post and wait for no other post after it; post_create holds the reply's
+    thread head and then the post it answers, both in one thread (a deletion holding the second
+    holds the first); a quote also holds the quoted post, after the head only if its id is
+    larger when both are heads (post_create), so heads are never taken against id order.
+
+    Each level below is read only once the level above is locked: a write holding one of these
+    posts has committed by then and is collected with it; one that comes later waits, then
+    finds the post gone (a 404) instead of pointing at a deleted row (an IntegrityError at
+    commit, a 500).
     """
-    ids = _lock(roots)
+    _lock(_thread_heads(posts))
+    ids = _lock(posts)
     frontier = ids
     while frontier:
         children = Post.objects.filter(Q(in_reply_to__in=frontier) | Q(repost_of__in=frontier))

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.text import clean_text
 from notifications.models import Kind
 from notifications.services import notifications_create_many
 from posts.models import Poll, PollOption, PollVote, Post
@@ -46,17 +47,13 @@ def poll_check(spec: PollSpec) -> None:
             }
         )
     for title in titles:
-        if not title:
-            raise ValidationError({"poll": "A poll option cannot be empty."})
-        if "\x00" in title:
-            raise ValidationError({"poll": "Null characters are not allowed."})
-        if len(title) > OPTION_MAX_LENGTH:
-            raise ValidationError(
-                {
-                    "poll": f"Poll options are limited to {OPTION_MAX_LENGTH} characters; "
-                    f"“{title[:20]}…” has {len(title)}."
-                }
-            )
+        clean_text(
+            title,
+            field="poll",
+            max_length=OPTION_MAX_LENGTH,
+            empty="A poll option cannot be empty.",
+            too_long="Poll options are limited to {limit} characters; “{text:.20}…” has {length}.",
+        )
     if len({title.casefold() for title in titles}) != len(titles):
         raise ValidationError({"poll": "Poll options must be different from each other."})
     if not MIN_DURATION <= spec.expires_in <= MAX_DURATION:

@@ -37,3 +37,16 @@ def can_delete(post: Post, user: User) -> bool:
 def can_delete_replies(post: Post, user: User) -> bool:
     """Return whether user may delete others' replies to post."""
     return permissions.can_delete_replies(user, post)
+
+
+@register.filter
+def filtered_phrase(post: Post) -> str | None:
+    """Return the muted phrase a card folds behind (posts.selectors.cards): its own text's, or
+    its quoted post's when the reader may see that post (else matching it would tell them
+    which words a post hidden from them holds)."""
+    own = getattr(post, "filtered", None)
+    if own:
+        return own
+    if getattr(post, "quote_visible", False):
+        return getattr(post, "quote_filtered", None)
+    return None

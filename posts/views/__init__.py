@@ -104,6 +104,10 @@ def post_edit(request: MemberRequest, username: str, pk: int) -> HttpResponse:
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
+        except PermissionDenied as error:
+            # e.g. a direct message edited to name someone blocked either way: the form again,
+            # with the reason and the typed text.
+            form.add_error(None, str(error))
         else:
             messages.success(request, "Saved.")
             return redirect(post)

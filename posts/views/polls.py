@@ -31,7 +31,7 @@ def _render_poll(request: MemberRequest, post: Post, *, error: str = "") -> Http
         "poll_error": error,
         "next_url": request.POST.get("next", ""),
     }
-    # 200 even for a refused vote: htmx swaps no 4xx answer, and the partial carries the error.
+    # 200 for a refused vote too: the partial carries the error (htmx would swap a 400 as well).
     return render(request, "posts/_poll.html", context)
 
 

@@ -335,3 +335,43 @@ def test_a_long_conversation_opens_on_its_newest_messages_and_is_read(client, se
     assert "<html" not in html  # only the partial
     oldest = client.get(f"{url}?max_id={newest.root_id + 2}").content.decode()
     assert "message 0" in oldest and "Back to the newest messages" in oldest
+
+
+def test_direct_replies_under_one_public_post_are_separate_conversations(client):
+    """A direct reply to a public post starts a conversation of its own (Post.conversation),
+    so two of them under the same post are never mixed: answering one reaches its people."""
+    p, b, c, d = (UserFactory() for _ in range(4))
+    public = post_create(author=p, body="a public post")
+    from_b = post_create(
+        author=b, body=f"@{c.username} from b", in_reply_to=public, visibility=Visibility.DIRECT
+    )
+    from_d = post_create(
+        author=d, body=f"@{c.username} from d", in_reply_to=public, visibility=Visibility.DIRECT
+    )
+    assert sorted(row.thread for row in selectors.conversations(c)) == [from_b.pk, from_d.pk]
+    client.force_login(c)
+    page = client.get(reverse("conversation", args=[from_b.pk])).content.decode()
+    assert "from b" in page and "from d" not in page
+    client.post(reverse("conversation", args=[from_b.pk]), {"body": "answer to b"})
+    answer = Post.objects.get(author=c)
+    assert answer.conversation_id == from_b.pk
+    assert set(answer.mentions.values_list("username", flat=True)) == {b.username}
+
+
+@pytest.mark.parametrize("sends_seen", [True, False])
+def test_an_htmx_reply_shows_messages_that_came_since_the_page_loaded(client, ada, bob, sends_seen):
+    """The htmx answer to a reply appends every message that arrived since the page showed its
+    newest (the form's `seen`, else what the reader last read), so marking the conversation
+    read never hides a message its reader did not see."""
+    first = message_send(author=bob, body="hello", recipients=[ada])
+    client.force_login(ada)
+    url = reverse("conversation", args=[first.pk])
+    page = client.get(url).content.decode()
+    assert f'name="seen" value="{first.pk}"' in page
+    message_send(author=bob, body="LATE NEWS", in_reply_to=first)  # after the page loaded
+    data = {"body": "ok", **({"seen": str(first.pk)} if sends_seen else {})}
+    response = client.post(url, data, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.index("LATE NEWS") < html.index("ok</")
+    assert "hello" not in html  # what the page already showed is not appended twice

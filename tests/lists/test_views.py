@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from lists.models import List, ListMember
-from lists.services import list_create, list_member_add
+from lists.services import LISTS_MAX, list_create, list_member_add
 from posts.services import post_like, post_repost
 from social.services import follow_create
 from tests.factories import PostFactory, UserFactory
@@ -104,9 +104,26 @@ def test_a_bad_name_shows_the_form_again(member_client, user, title):
 
 def test_a_bad_name_with_htmx_shows_the_error_in_place(member_client):
     response = member_client.post(reverse("lists"), {"title": " "}, headers=HTMX)
-    assert response.status_code == 200  # htmx swaps no 4xx answer
+    assert response.status_code == 200  # the form again, its errors in place
     assert 'class="field-error"' in html(response)
     assert not List.objects.exists()
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["plain", "htmx"])
+def test_one_list_too_many_is_a_form_error_over_the_lists(member_client, user, headers):
+    """Past the limit, creating a list answers 400 with the lists and the form showing why
+    (htmx: the #lists partial, which _base.html swaps on a 400), and creates nothing."""
+    for n in range(LISTS_MAX):
+        list_create(owner=user, title=f"list {n}")
+    response = member_client.post(reverse("lists"), {"title": "one more"}, headers=headers)
+    assert response.status_code == 400
+    content = html(response)
+    assert 'id="lists"' in content
+    assert 'class="field-error"' in content
+    assert "the most an account can have" in content
+    assert "list 0" in content
+    assert ("<html" in content) == (not headers)
+    assert List.objects.filter(owner=user).count() == LISTS_MAX
 
 
 # A list's timeline --------------------------------------------------------------------------

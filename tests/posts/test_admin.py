@@ -4,8 +4,9 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
-from posts.models import Post
-from tests.factories import CommentFactory, PostFactory, SuperUserFactory
+from posts.models import Post, Visibility
+from posts.services import post_create
+from tests.factories import CommentFactory, PostFactory, SuperUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +160,30 @@ def test_member_cannot_open_the_post_admin(member_client):
     response = member_client.get(reverse(CHANGELIST))
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
+
+
+def test_admin_does_not_expose_direct_messages(admin_client):
+    """Direct messages stay private from staff (as in Mastodon): the changelist and its search
+    leave them out, their change form does not open, and a post's inline omits direct replies.
+    """
+    a, b = UserFactory(), UserFactory()
+    words = "my very private words"
+    message = post_create(author=a, body=f"@{b.username} {words}", visibility=Visibility.DIRECT)
+    public = post_create(author=b, body="a public post")
+    reply = post_create(
+        author=a,
+        body=f"@{b.username} {words} again",
+        in_reply_to=public,
+        visibility=Visibility.DIRECT,
+    )
+    listing = admin_client.get(reverse(CHANGELIST), {"q": "private"})
+    assert listing.status_code == 200
+    assert listed(listing) == set()
+    assert words not in listing.content.decode()
+    assert listed(admin_client.get(reverse(CHANGELIST))) == {public.pk}
+    for hidden in (message, reply):
+        change = admin_client.get(reverse("admin:posts_post_change", args=[hidden.pk]))
+        assert change.status_code == 302  # the admin's "does not exist" redirect
+    form = admin_client.get(reverse("admin:posts_post_change", args=[public.pk]))
+    assert form.status_code == 200
+    assert words not in form.content.decode()

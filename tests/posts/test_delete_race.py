@@ -169,3 +169,46 @@ def test_a_write_reaching_a_post_being_deleted_waits_then_is_a_404(action, monke
     deleter.join(timeout=20)
     assert errors == [] and refused == []
     _nothing_left_of(original.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_account_deletion_and_a_comment_deletion_in_one_thread_do_not_deadlock(monkeypatch):
+    """Every deletion locks the heads of the threads it touches first, in id order: with u's
+    post P, o's comment X on P and u's comment C on X, deleting u's account (P and C) and o
+    deleting X at the same time both start at P, so one waits for the other and both succeed."""
+    u, o = UserFactory(), UserFactory()
+    p = services.post_create(author=u, body="P")
+    x = services.post_create(author=o, body="X", in_reply_to=p)
+    services.post_create(author=u, body="C", in_reply_to=x)
+    real_lock = services._lock
+    first_lock, go = threading.Event(), threading.Event()
+    account_thread: list[threading.Thread] = []
+
+    def lock(posts):
+        ids = real_lock(posts)
+        if threading.current_thread() in account_thread and not first_lock.is_set():
+            first_lock.set()
+            go.wait(timeout=10)
+        return ids
+
+    monkeypatch.setattr(services, "_lock", lock)
+    errors: list[BaseException] = []
+    refused: list[BaseException] = []
+
+    def run_account():
+        account_thread.append(threading.current_thread())
+        services.posts_delete_by_author(author=u)
+
+    deleter = in_thread(run_account, errors, refused)
+    assert first_lock.wait(timeout=10)
+    comment = in_thread(
+        lambda: services.post_delete(user=o, post=Post.objects.get(pk=x.pk)),
+        errors,
+        refused,
+    )
+    time.sleep(1.0)  # o's deletion is under way while the account deletion holds its first lock
+    go.set()
+    deleter.join(timeout=30)
+    comment.join(timeout=30)
+    assert errors == [], f"{type(errors[0]).__name__}: {errors[0]}"
+    assert not Post.objects.filter(pk=p.pk).exists()

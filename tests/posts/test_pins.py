@@ -2,7 +2,6 @@
 profile."""
 
 import re
-import threading
 from functools import partial
 
 import pytest
@@ -17,6 +16,7 @@ from posts.services.pins import MAX_PINS, post_pin, post_unpin
 from social.services import block_create, follow_create
 from tests.factories import PostFactory, UserFactory
 from tests.pages import HTMX, html, post_ids
+from tests.threads import race
 from tests.timelines.test_queries import QUERIES, image_post, stranger
 
 pytestmark = pytest.mark.django_db
@@ -141,30 +141,6 @@ def test_pinning_costs_the_same_with_none_or_four_pinned(user):
 PIN_QUERIES = 6
 
 
-def _race(*actions) -> list[BaseException]:
-    """Run the actions in threads released together; return what they raised but a refusal."""
-    barrier = threading.Barrier(len(actions))
-    errors: list[BaseException] = []
-
-    def run(action) -> None:
-        try:
-            barrier.wait(timeout=10)
-            action()
-        except PermissionDenied:
-            pass  # the limit was reached by the other pin: refused, as it should be
-        except BaseException as error:  # reported to the test below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_pins_sent_together_never_pass_the_limit():
     """With four pinned, two pins at the same moment: exactly one commits. On PostgreSQL the
@@ -174,7 +150,7 @@ def test_two_pins_sent_together_never_pass_the_limit():
         for _ in range(MAX_PINS - 1):
             post_pin(user=author, post=PostFactory(author=author))
         a, b = PostFactory(author=author), PostFactory(author=author)
-        errors = _race(
+        errors = race(
             partial(post_pin, user=author, post=a), partial(post_pin, user=author, post=b)
         )
         assert errors == []

@@ -19,7 +19,7 @@ from posts.models import Poll, PollOption, PollVote, Post
 from posts.services import polls as poll_services
 from posts.services import post_create, post_like
 from posts.services.polls import PollSpec, poll_check, poll_vote, polls_close_due
-from social.services import block_create
+from tests.blocks import BLOCKED_EITHER_WAY, block_between
 from tests.factories import FollowFactory, PostFactory, UserFactory
 from tests.threads import in_thread
 from users.services import user_update
@@ -241,15 +241,12 @@ def test_a_followers_only_poll_takes_votes_only_from_followers(user):
     poll_vote(user=user, poll=post.poll, option_ids=option_ids(post.poll)[:1])
 
 
-@pytest.mark.parametrize("blocker", ["author", "voter"])
-def test_a_block_either_way_refuses_the_vote(user, blocker):
+@BLOCKED_EITHER_WAY
+def test_a_block_either_way_refuses_the_vote(user, author_blocks):
     """Nobody votes in the poll of an account blocked either way."""
     author = UserFactory()
     post = poll_post(author=author)
-    if blocker == "author":
-        block_create(blocker=author, blocked=user)
-    else:
-        block_create(blocker=user, blocked=author)
+    block_between(author, user, author_blocks=author_blocks)
     with pytest.raises(PermissionDenied):
         poll_vote(user=user, poll=post.poll, option_ids=option_ids(post.poll)[:1])
     assert not PollVote.objects.exists()

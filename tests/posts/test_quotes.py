@@ -16,6 +16,7 @@ from posts.selectors import post_get_visible
 from posts.services import ImageUpload, post_create, post_delete, post_repost
 from posts.services.quotes import quote_detach
 from social.services import block_create, follow_create, mute_create
+from tests.blocks import BLOCKED_EITHER_WAY, block_between
 from tests.factories import FollowFactory, PostFactory, UserFactory
 from timelines import selectors as timelines
 from users.models import QuotePolicy
@@ -81,14 +82,11 @@ def test_followers_only_and_direct_posts_are_refused(user, visibility):
         quote(user, original)
 
 
-@pytest.mark.parametrize("blocker", ["author", "quoter"])
-def test_blocked_either_way_is_refused(user, blocker):
+@BLOCKED_EITHER_WAY
+def test_blocked_either_way_is_refused(user, author_blocks):
     author = UserFactory()
     original = PostFactory(author=author)
-    if blocker == "author":
-        block_create(blocker=author, blocked=user)
-    else:
-        block_create(blocker=user, blocked=author)
+    block_between(author, user, author_blocks=author_blocks)
     with pytest.raises(PermissionDenied):
         quote(user, original)
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from posts.models import Post, Visibility
 from posts.services import post_create, post_delete, post_edit, post_repost
-from social.services import block_create
+from tests.blocks import BLOCKED_EITHER_WAY, block_between
 from tests.factories import CommentFactory, FollowFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -246,14 +246,11 @@ def test_comment_on_a_followers_only_post_needs_a_follow(user, other_user):
     assert comment.visibility == Visibility.FOLLOWERS
 
 
-@pytest.mark.parametrize("blocker", ["author", "commenter"])
-def test_comment_across_a_block_is_denied(user, other_user, blocker):
+@BLOCKED_EITHER_WAY
+def test_comment_across_a_block_is_denied(user, other_user, author_blocks):
     """When either side has blocked the other, neither can comment on the other's posts."""
     post = PostFactory(author=other_user)
-    if blocker == "author":
-        block_create(blocker=other_user, blocked=user)
-    else:
-        block_create(blocker=user, blocked=other_user)
+    block_between(other_user, user, author_blocks=author_blocks)
     with pytest.raises(PermissionDenied):
         post_create(author=user, body="Hello?", in_reply_to=post)
     assert not post.replies.exists()

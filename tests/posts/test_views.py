@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from posts.forms import PostForm
 from posts.models import Post, Visibility
+from social.services import block_create
 from tests.factories import CommentFactory, FollowFactory, PostFactory, UserFactory
 from tests.pages import HTMX, html, next_max_id, post_ids, template_names
 
@@ -143,6 +144,23 @@ def test_home_card_shows_the_comment_count(member_client, user):
     comments = CommentFactory.create_batch(2, in_reply_to=post)
     response = member_client.get(reverse("home"))
     assert f'<span id="comment-count-{post.pk}">{len(comments)}</span>' in html(response)
+
+
+def test_comment_count_leaves_out_direct_replies(client):
+    """A direct reply under a public post is not counted (as Mastodon's replies_count), on
+    explore and on the post's page, for a stranger as for the people in the conversation:
+    the count never reveals that a private conversation exists."""
+    a, b, c, stranger = (UserFactory() for _ in range(4))
+    public = PostFactory(author=a, body="public root")
+    PostFactory(
+        author=b, body=f"@{c.username} secret", in_reply_to=public, visibility=Visibility.DIRECT
+    )
+    CommentFactory(author=c, in_reply_to=public, body="an open comment")
+    counted = rf'id="comment-count-{public.pk}">(\d+)<'
+    for reader in (stranger, b, c):
+        client.force_login(reader)
+        for url in (reverse("explore"), public.get_absolute_url()):
+            assert re.findall(counted, html(client.get(url))) == ["1"], (reader, url)
 
 
 # Compose
@@ -324,6 +342,23 @@ def test_author_edit_with_empty_body_keeps_the_old_text(member_client, user):
     assert response.context["form"].errors["body"]
     post.refresh_from_db()
     assert (post.body, post.edited_at) == ("Keep me", None)
+
+
+def test_editing_a_message_to_name_a_blocker_is_a_form_error(member_client, user):
+    """Editing a direct message to name someone blocked either way is refused on the form
+    (400, with the reason and the typed text kept), and the message is unchanged."""
+    b, blocker = UserFactory(), UserFactory()
+    message = PostFactory(author=user, body=f"@{b.username} hi", visibility=Visibility.DIRECT)
+    block_create(blocker=blocker, blocked=user)
+    typed = f"@{b.username} hi, and @{blocker.username}"
+    response = member_client.post(post_url("post_edit", message), {"body": typed})
+    assert response.status_code == 400
+    content = html(response)
+    assert f"You cannot send a message to @{blocker.username}." in content
+    assert f"hi, and @{blocker.username}</textarea>" in content
+    message.refresh_from_db()
+    assert (message.body, message.edited_at) == (f"@{b.username} hi", None)
+    assert not message.mentions.filter(pk=blocker.pk).exists()
 
 
 @pytest.mark.parametrize("method", ["get", "post"])

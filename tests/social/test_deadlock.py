@@ -18,21 +18,8 @@ from posts.services import post_like
 from social.models import Block
 from social.services import block_create
 from tests.factories import PostFactory, UserFactory
+from tests.threads import in_thread
 from users.models import CustomUser
-
-
-def _run(target, errors):
-    def wrapped():
-        try:
-            target()
-        except BaseException as error:  # reported by the test
-            errors.append(error)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=wrapped)
-    thread.start()
-    return thread
 
 
 @pytest.mark.skipif(
@@ -71,11 +58,11 @@ def test_a_like_racing_the_authors_block_does_not_deadlock():
     def block() -> None:
         block_create(blocker=author, blocked=liker)
 
-    threads = [_run(login, errors)]
+    threads = [in_thread(login, errors, errors)]
     login_locked.wait(timeout=20)
-    threads.append(_run(like, errors))
+    threads.append(in_thread(like, errors, errors))
     liked.wait(timeout=20)
-    threads.append(_run(block, errors))
+    threads.append(in_thread(block, errors, errors))
     time.sleep(0.5)  # the block holds the author's row and waits for the liker's
     go_commit.set()
     time.sleep(0.5)  # the like's commit-time key checks: the liker's row, then the author's

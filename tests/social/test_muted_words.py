@@ -18,7 +18,7 @@ from posts.selectors import comments, muted_phrase
 from posts.services import post_create, post_repost
 from social import services
 from social.models import FilterContext, MutedWord
-from social.services import muted_word_create, muted_word_delete, muted_word_update
+from social.services import block_create, muted_word_create, muted_word_delete, muted_word_update
 from tests.factories import CommentFactory, FollowFactory, PostFactory, UserFactory
 from tests.timelines.test_queries import PAGES, QUERIES, make_world
 from timelines import selectors as timelines
@@ -452,3 +452,23 @@ def test_a_muted_word_in_the_quoted_post_filters_the_quote(client):
     content = client.get(reverse("home")).content.decode()
     assert "DRAGONS" in content  # the quote is on the page, folded
     assert 'class="filtered"' in content
+
+
+def test_a_muted_word_never_reads_a_quoted_post_hidden_from_the_reader(client):
+    """A quote of a post the reader may not see shows "Post unavailable" and is folded only by
+    its own words: matching the hidden text would tell a blocked reader, one filter at a time,
+    which words the blocker's post holds."""
+    author, quoter, reader = UserFactory(), UserFactory(), UserFactory()
+    hidden = post_create(author=author, body="the launch date is friday")
+    post_create(author=quoter, body="look at this", quote_of=hidden)
+    block_create(blocker=author, blocked=reader)
+    muted_word_create(user=reader, phrase="friday")
+    client.force_login(reader)
+    page = client.get(reverse("explore")).content.decode()
+    assert "Post unavailable" in page
+    assert '<details class="filtered">' not in page
+    # The same quote, for a reader who may see the quoted post, is folded by its words.
+    other = UserFactory()
+    muted_word_create(user=other, phrase="friday")
+    client.force_login(other)
+    assert '<details class="filtered">' in client.get(reverse("explore")).content.decode()

@@ -5,42 +5,16 @@ PostgreSQL (the CI's second pass) the two transactions really overlap; on SQLite
 serialised by IMMEDIATE transactions, and the test checks the same outcome.
 """
 
-import threading
 from functools import partial
 
 import pytest
-from django.core.exceptions import PermissionDenied
-from django.db import connection
 
 from social.models import Block, Follow
 from social.services import block_create, follow_create
 from tests.factories import UserFactory
+from tests.threads import race
 
 TRIES = 25
-
-
-def _race(*actions) -> list[BaseException]:
-    """Run the actions in threads released together; return what they raised unexpectedly."""
-    barrier = threading.Barrier(len(actions))
-    errors: list[BaseException] = []
-
-    def run(action) -> None:
-        try:
-            barrier.wait(timeout=10)
-            action()
-        except PermissionDenied:
-            pass  # the follow arrived after the block: refused, as it should be
-        except BaseException as error:  # reported to the test below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
 
 
 @pytest.mark.django_db(transaction=True)
@@ -56,7 +30,7 @@ def test_a_follow_racing_a_block_never_survives_it(follower_is_blocker):
     for _ in range(TRIES):
         alice, bob = UserFactory(), UserFactory()
         follower, followee = (alice, bob) if follower_is_blocker else (bob, alice)
-        errors = _race(
+        errors = race(
             partial(follow_create, follower=follower, followee=followee),
             partial(block_create, blocker=alice, blocked=bob),
         )

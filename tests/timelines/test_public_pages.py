@@ -263,6 +263,28 @@ def test_visitor_unknown_tag_is_an_empty_page_without_feed(client, db, public_on
     assert "application/rss+xml" not in html(response)
 
 
+@pytest.mark.parametrize(
+    "visibility", [Visibility.DIRECT, Visibility.FOLLOWERS, Visibility.UNLISTED]
+)
+@pytest.mark.parametrize("reader", ["visitor", "member"])
+def test_tag_used_only_on_hidden_posts_looks_like_an_unknown_tag(
+    client, public_on, reader, visibility
+):
+    """A tag used only on posts no list shows publicly (direct, followers-only, unlisted)
+    offers no RSS feed link, exactly like a tag never used: nobody can probe which hashtags
+    people use privately."""
+    a, b = UserFactory(), UserFactory()
+    PostFactory(author=a, body=f"@{b.username} #projectzebra", visibility=visibility)
+    if reader == "member":
+        client.force_login(UserFactory())
+    used_privately = html(client.get(reverse("tag", args=["projectzebra"])))
+    never_used = html(client.get(reverse("tag", args=["neverusedtag"])))
+    assert "application/rss+xml" not in used_privately
+    assert "application/rss+xml" not in never_used
+    PostFactory(author=a, body="now in public #projectzebra")
+    assert "application/rss+xml" in html(client.get(reverse("tag", args=["projectzebra"])))
+
+
 def test_visitor_reads_a_public_post_with_its_open_comments(client, world, public_on):
     response = client.get(world["public"].get_absolute_url())
     assert response.status_code == 200
@@ -340,8 +362,9 @@ VISITOR_QUERIES = {
     # the profile's owner, the header (both follow counts), cards, card images, reposted
     # originals' images
     "profile": 5,
-    # the Tag row, cards, card images (no reposts on a tag page)
-    "tag": 3,
+    # the Tag row, whether its feed has a post (for the feed link), cards, card images (no
+    # reposts on a tag page)
+    "tag": 4,
     # the post as a card, its images, the comments as cards, the comments' images
     "detail": 4,
 }
@@ -384,7 +407,11 @@ def test_visitor_pages_query_count_is_flat(
 
 
 @pytest.mark.parametrize("page", ["profile", "tag", "detail"])
-def test_member_query_count_does_not_depend_on_the_setting(client, world, settings, page):
+def test_member_query_count_changes_with_the_setting_only_for_the_feed_check(
+    client, world, settings, page
+):
+    """Feeds on or off, a member's page costs the same, but for the tag page's one question
+    whether its feed has a post."""
     url = {
         "profile": reverse("profile", args=["alice"]),
         "tag": reverse("tag", args=[TAG]),
@@ -397,4 +424,5 @@ def test_member_query_count_does_not_depend_on_the_setting(client, world, settin
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         counts.append(len(queries))
-    assert counts[0] == counts[1]
+    # With feeds on, a tag page also asks whether its feed has a post (for the feed link).
+    assert counts[1] - counts[0] == (1 if page == "tag" else 0)
