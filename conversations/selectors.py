@@ -74,7 +74,8 @@ def unread_conversations(viewer: CustomUser) -> QuerySet[Post]:
 
 def conversation(viewer: CustomUser, thread: int) -> QuerySet[Post]:
     """Return the messages of one conversation viewer may see, oldest first, as cards."""
-    qs = direct_messages(viewer).filter(Q(pk=thread) | Q(conversation_id=thread))
+    first = Q(pk=thread, conversation__isnull=True)
+    qs = direct_messages(viewer).filter(first | Q(conversation_id=thread))
     participants = Prefetch("mentions", queryset=CustomUser.objects.order_by("username"))
     return cards(qs, viewer).prefetch_related(participants).order_by("id")
 
@@ -83,3 +84,10 @@ def read_up_to(viewer: CustomUser, thread: int) -> int | None:
     """Return the newest message of conversation thread that viewer has read, if any."""
     marks = ConversationRead.objects.filter(user=viewer, root_id=thread)
     return marks.values_list("last_read_id", flat=True).first()
+
+
+def conversation_key(viewer: CustomUser, message: int) -> int | None:
+    """Return the key (first message) of the conversation holding message, if viewer may see
+    it: any message's address leads to its whole conversation."""
+    row = direct_messages(viewer).filter(pk=message).values_list("conversation_id", "pk").first()
+    return None if row is None else row[0] or row[1]

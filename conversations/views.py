@@ -67,7 +67,7 @@ def _sent(request: MemberRequest, thread: int, message: Post) -> HttpResponse:
     since = seen if seen is not None and seen < message.pk else message.pk - 1
     newer = selectors.conversation(request.user, thread).filter(pk__gt=since)
     appended = list(newer.order_by("-id")[: settings.MSG_COMMENTS_PAGE_SIZE])[::-1]
-    newest = appended[-1].pk
+    newest = appended[-1].pk if appended else message.pk
     services.conversation_mark_read(user=request.user, thread=thread, up_to=newest)
     context = {"appended": appended, "form": MessageForm(), "thread": thread, "seen": newest}
     return render(request, "conversations/detail.html#sent", context)
@@ -75,7 +75,15 @@ def _sent(request: MemberRequest, thread: int, message: Post) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def conversation_detail(request: MemberRequest, thread: int) -> HttpResponse:
-    """Show a conversation and mark it read; POST replies to it (in place with htmx)."""
+    """Show a conversation and mark it read; POST replies to it (in place with htmx).
+
+    The address of a later message leads to its conversation's (its first message's).
+    """
+    key = selectors.conversation_key(request.user, thread)
+    if key is None:
+        raise Http404("No such conversation.")
+    if key != thread:
+        return redirect("conversation", thread=key)
     if request.method == "GET":
         return _show(request, thread, MessageForm())
     newest = selectors.conversation(request.user, thread).order_by("-id").first()

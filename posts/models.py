@@ -160,6 +160,9 @@ class Post(models.Model):
         ]
 
     def __str__(self) -> str:
+        # Staff see posts by this name (the admin's deletion summaries): never a message's text.
+        if self.visibility == Visibility.DIRECT:
+            return f"{self.author}: a direct message"
         return f"{self.author}: {self.body[:40]}"
 
     def get_absolute_url(self) -> str:

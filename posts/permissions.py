@@ -7,7 +7,7 @@ loads once per request.
 
 from django.contrib.auth.models import AnonymousUser
 
-from posts.models import Post
+from posts.models import Post, Visibility
 from users.models import CustomUser
 
 User = CustomUser | AnonymousUser
@@ -30,7 +30,8 @@ def can_edit(user: User, post: Post) -> bool:
 
 def can_delete_replies(user: User, post: Post) -> bool:
     """Return whether user may delete others' replies to post: the author of post or of its
-    thread's first post, or a moderator (posts.delete_post)."""
+    thread's first post, or a moderator (posts.delete_post). Never a direct reply: only its
+    author deletes a direct message (can_delete), so the post page offers no button for one."""
     if not user.is_authenticated:
         return False
     root = post.root or post
@@ -41,11 +42,17 @@ def can_delete_replies(user: User, post: Post) -> bool:
 
 def can_delete(user: User, post: Post) -> bool:
     """Return whether user may delete post: its author, the author of the post it replies to
-    or of its thread's first post, or a moderator (posts.delete_post)."""
+    or of its thread's first post, or a moderator (posts.delete_post).
+
+    A direct message only its author deletes: deleting one leaves the rest of the conversation
+    (posts.services.post_delete), so nobody else has a reason to.
+    """
     if not user.is_authenticated:
         return False
     if post.author_id == user.pk:
         return True
+    if post.visibility == Visibility.DIRECT:
+        return False
     if post.in_reply_to is not None and post.in_reply_to.author_id == user.pk:
         return True
     if post.root is not None and post.root.author_id == user.pk:

@@ -300,9 +300,7 @@ def cards(
             # counted either (as Mastodon's replies_count): a private conversation under a
             # post must not show in its public count.
             comment_count=subquery_count(
-                Post.objects.filter(
-                    in_reply_to=OuterRef("target_id"), author__is_active=True
-                ).exclude(visibility=Visibility.DIRECT),
+                counted_replies(OuterRef("target_id")),
                 "in_reply_to",
             ),
             like_count=subquery_count(
@@ -315,6 +313,15 @@ def cards(
             **_marks(viewer),
             **_poll_marks(viewer),
         )
+    )
+
+
+def counted_replies(post: Post | OuterRef) -> QuerySet[Post]:
+    """Return the replies a card counts for post: by active accounts, and not direct ones under
+    a post others read (private conversations, as in Mastodon); under a direct message they are
+    its replies."""
+    return Post.objects.filter(in_reply_to=post, author__is_active=True).exclude(
+        Q(visibility=Visibility.DIRECT) & ~Q(in_reply_to__visibility=Visibility.DIRECT)
     )
 
 

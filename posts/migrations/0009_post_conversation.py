@@ -15,10 +15,33 @@ def conversations_from_replies(apps, schema_editor):
         Post.objects.filter(pk=pk).update(conversation_id=first[pk])
 
 
+def read_marks_to_new_keys(apps, schema_editor):
+    """Before this migration a conversation was keyed by its thread's first post, so the read
+    marks of a direct conversation under a public post point at that post: move each to the
+    first message of every conversation under it (keeping the highest mark), then drop the
+    marks left on posts that are not direct messages."""
+    Post = apps.get_model("posts", "Post")
+    ConversationRead = apps.get_model("conversations", "ConversationRead")
+    stale = ConversationRead.objects.exclude(root__visibility="direct")
+    for mark in stale.order_by("id"):
+        firsts = Post.objects.filter(
+            root_id=mark.root_id, visibility="direct", conversation__isnull=True
+        ).values_list("pk", flat=True)
+        for first in firsts:
+            moved, created = ConversationRead.objects.get_or_create(
+                user_id=mark.user_id, root_id=first, defaults={"last_read_id": mark.last_read_id}
+            )
+            if not created and moved.last_read_id < mark.last_read_id:
+                moved.last_read_id = mark.last_read_id
+                moved.save(update_fields=["last_read_id"])
+    stale.delete()
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("posts", "0008_postimage_owner_required"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ("conversations", "0001_initial"),
     ]
 
     operations = [
@@ -42,4 +65,5 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(conversations_from_replies, migrations.RunPython.noop),
+        migrations.RunPython(read_marks_to_new_keys, migrations.RunPython.noop),
     ]

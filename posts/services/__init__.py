@@ -341,14 +341,26 @@ def _thread_heads(posts: QuerySet[Post]) -> QuerySet[Post]:
     return Post.objects.filter(pk__in=posts.annotate(head=head).values("head"))
 
 
-def _thread_locked(posts: QuerySet[Post]) -> list[int]:
+def _quoting_heads(heads: QuerySet[Post]) -> QuerySet[Post]:
+    """Return the first posts of the threads holding a quote of any post in these heads'
+    threads (the quotes a deletion there sets quote_of to NULL on)."""
+    return _thread_heads(Post.objects.filter(Q(quote_of__in=heads) | Q(quote_of__root__in=heads)))
+
+
+def _thread_locked(posts: QuerySet[Post], *, alone: bool = False) -> list[int]:
     """Lock these posts and everything deleted with them (comments at any depth, reposts), and
-    return their ids.
+    return their ids. With alone, lock only these posts (their replies are re-parented, not
+    deleted: post_delete).
 
     One lock order for every deletion, so two of them never wait for each other in a circle:
-    first the heads of the threads involved (_thread_heads), in id order, then the rest. Any
-    other post a deletion locks is in a thread whose head it already holds, so two deletions
-    meet only on heads, which each takes in the same order.
+    first the heads of the threads involved (_thread_heads), in id order, then the rest. A
+    deletion also writes outside its threads: Post.quote_of is SET_NULL, so it updates the
+    posts quoting a deleted one; the heads of their threads are taken with the others (over
+    the whole of each thread: what is deleted below is not known yet). Any other post a
+    deletion locks or updates is then in a thread whose head it already holds, so two
+    deletions meet only on heads, which each takes in the same order. (A quote committed after
+    the heads are locked, of a comment below them, is the one update outside them: a quote
+    holds what it quotes, so it has to land in that short gap.)
     The writers that hold posts (posts.services.access.hold, history.post_lock, pins) fit in:
     most hold one post and wait for no other post after it; post_create holds the reply's
     thread head and then the post it answers, both in one thread (a deletion holding the second
@@ -360,9 +372,10 @@ def _thread_locked(posts: QuerySet[Post]) -> list[int]:
     finds the post gone (a 404) instead of pointing at a deleted row (an IntegrityError at
     commit, a 500).
     """
-    _lock(_thread_heads(posts))
+    heads = _thread_heads(posts)
+    _lock(Post.objects.filter(Q(pk__in=heads) | Q(pk__in=_quoting_heads(heads))))
     ids = _lock(posts)
-    frontier = ids
+    frontier = [] if alone else ids
     while frontier:
         children = Post.objects.filter(Q(in_reply_to__in=frontier) | Q(repost_of__in=frontier))
         frontier = _lock(children.exclude(pk__in=ids))
@@ -372,14 +385,26 @@ def _thread_locked(posts: QuerySet[Post]) -> list[int]:
 
 @transaction.atomic
 def post_delete(*, user: CustomUser, post: Post) -> int:
-    """Delete a post with its comments and reposts; return how many posts were removed."""
+    """Delete a post with its comments and reposts; return how many posts were removed.
+
+    A direct message that continues a conversation goes alone: its replies (the later
+    messages) now answer the message it answered. Deleting a conversation's first message
+    deletes the whole conversation.
+    """
     if not can_delete(user, post):
         raise PermissionDenied("You cannot delete this.")
-    ids = _thread_locked(Post.objects.filter(pk=post.pk))
+    alone = post.conversation_id is not None
+    ids = _thread_locked(Post.objects.filter(pk=post.pk), alone=alone)
     if not ids:
         return 0  # deleted meanwhile (by a second click, or with its thread)
+    if alone:
+        # Read under the lock: a deletion of its parent may have re-parented it meanwhile.
+        parent = Post.objects.filter(pk=post.pk).values_list("in_reply_to", flat=True).get()
+        Post.objects.filter(in_reply_to=post.pk).update(in_reply_to=parent)
     _forget_after_commit(ids)
-    _, by_model = post.delete()
+    # By ids, not post.delete(): that collector recurses once per reply level (a 600-message
+    # conversation is a chain 600 deep: RecursionError), at some 14 queries a level.
+    _, by_model = Post.objects.filter(pk__in=ids).delete()
     return by_model.get(Post._meta.label, 0)
 
 

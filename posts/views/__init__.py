@@ -53,7 +53,8 @@ def post_detail(request: MemberRequest, username: str, pk: int) -> HttpResponse:
                     context = {
                         "post": post,
                         "comment": visible.get(pk=comment.pk),
-                        "comment_count": visible.count(),
+                        # The count the card shows after a reload (cards' comment_count).
+                        "comment_count": selectors.counted_replies(post).count(),
                         "form": PostForm(label="Your comment"),
                     }
                     return render(request, "posts/detail.html#comment-added", context)

@@ -212,3 +212,46 @@ def test_an_account_deletion_and_a_comment_deletion_in_one_thread_do_not_deadloc
     comment.join(timeout=30)
     assert errors == [], f"{type(errors[0]).__name__}: {errors[0]}"
     assert not Post.objects.filter(pk=p.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deletions_that_null_each_others_quotes_do_not_deadlock(monkeypatch):
+    """A deletion also updates posts outside its threads (Post.quote_of is SET_NULL), and locks
+    the heads of their threads with its own, in id order. u wrote U1; o's post O quotes U1;
+    u's later post U2 quotes O. u deletes the account (U1 and U2, nulling O's quote) while o
+    deletes O (nulling U2's quote): both lock U1, O, U2's heads in one order, so one waits for
+    the other and both succeed."""
+    u, o = UserFactory(), UserFactory()
+    u1 = services.post_create(author=u, body="U1")
+    o_post = services.post_create(author=o, body="O", quote_of=u1)
+    u2 = services.post_create(author=u, body="U2", quote_of=o_post)
+    real = services._thread_locked
+    locked = {"account": threading.Event(), "post": threading.Event()}
+    names: dict[threading.Thread, str] = {}
+
+    def thread_locked(posts, **kwargs):
+        ids = real(posts, **kwargs)
+        me = names.get(threading.current_thread())
+        if me:
+            locked[me].set()
+            other = "post" if me == "account" else "account"
+            locked[other].wait(timeout=10)  # were both to hold their locks, both delete now
+        return ids
+
+    monkeypatch.setattr(services, "_thread_locked", thread_locked)
+    errors: list[BaseException] = []
+    refused: list[BaseException] = []
+
+    def account():
+        names[threading.current_thread()] = "account"
+        services.posts_delete_by_author(author=u)
+
+    def post():
+        names[threading.current_thread()] = "post"
+        services.post_delete(user=o, post=Post.objects.get(pk=o_post.pk))
+
+    threads = [in_thread(account, errors, refused), in_thread(post, errors, refused)]
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == [], f"{type(errors[0]).__name__}: {errors[0]}"
+    assert not Post.objects.filter(pk__in=[u1.pk, o_post.pk, u2.pk]).exists()

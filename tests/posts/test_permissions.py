@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser, Permission
 
+from conversations.services import message_send
 from posts.permissions import can_delete, can_delete_replies, can_edit, is_author
 from posts.services import post_create, post_repost
 from tests.factories import CommentFactory, PostFactory, SuperUserFactory, UserFactory
@@ -43,6 +44,23 @@ def test_others_may_neither_edit_nor_delete(thread):
     assert not can_delete(thread["cat"], thread["comment"])
     assert not can_edit(AnonymousUser(), thread["post"])
     assert not can_delete(AnonymousUser(), thread["post"])
+
+
+def test_only_its_author_may_delete_a_direct_message():
+    """Deleting a message leaves the rest of its conversation, so nobody else needs to: not the
+    conversation's starter, not the author of the message it answers, not a moderator."""
+    ann, bob = UserFactory.create_batch(2)
+    moderator = UserFactory()
+    moderator.user_permissions.add(Permission.objects.get(codename="delete_post"))
+    moderator = type(moderator).objects.get(pk=moderator.pk)  # a fresh permission cache
+    first = message_send(author=ann, body="hello", recipients=[bob, moderator])
+    reply = message_send(author=bob, body="hi", in_reply_to=first)
+    answer = message_send(author=moderator, body="hey", in_reply_to=reply)
+    assert can_delete(bob, reply)
+    assert not can_delete(ann, reply)
+    assert not can_delete(bob, answer)
+    assert not can_delete(moderator, reply)
+    assert can_delete(ann, first) and not can_delete(bob, first)
 
 
 def test_nobody_edits_a_repost():

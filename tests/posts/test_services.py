@@ -7,6 +7,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from conversations.services import message_send
 from posts.models import Post, Visibility
 from posts.services import post_create, post_delete, post_edit, post_repost
 from tests.blocks import BLOCKED_EITHER_WAY, block_between
@@ -183,6 +184,65 @@ def test_post_delete_by_a_stranger_is_denied(user, other_user):
     with pytest.raises(PermissionDenied):
         post_delete(user=other_user, post=post)
     assert Post.objects.filter(pk=post.pk).exists()
+
+
+def test_post_delete_of_a_deep_reply_chain_takes_no_recursion(
+    user, other_user, django_assert_max_num_queries
+):
+    """Each message of a conversation answers the newest, so a 600-message conversation is a
+    reply chain 600 deep: deleting its first message deletes all of it, with one query per
+    level (the level-by-level locks) and a fixed number besides, never a recursion per level
+    (a RecursionError near 500 levels)."""
+    a, b = user, other_user
+    first = message_send(author=a, body="hello", recipients=[b])
+    newest = first
+    depth = 600
+    for n in range(depth):
+        newest = message_send(author=(b, a)[n % 2], body=f"message {n}", in_reply_to=newest)
+    with django_assert_max_num_queries(depth + 40):
+        deleted = post_delete(user=a, post=Post.objects.get(pk=first.pk))
+    assert deleted == depth + 1
+    assert not Post.objects.exists()
+
+
+def test_post_delete_of_a_message_keeps_the_rest_of_the_conversation(user, other_user):
+    """Deleting a message that continues a conversation deletes that message alone: the
+    message that answered it now answers the one it answered, in the same conversation."""
+    a, b = user, other_user
+    first = message_send(author=a, body="hello", recipients=[b])
+    typo = message_send(author=b, body="hi tehre", in_reply_to=first)
+    answer = message_send(author=a, body="the meeting is at 10", in_reply_to=typo)
+    later = message_send(author=b, body="ok", in_reply_to=answer)
+    assert post_delete(user=b, post=Post.objects.get(pk=typo.pk)) == 1
+    answer.refresh_from_db()
+    assert (answer.in_reply_to_id, answer.root_id, answer.conversation_id) == (
+        first.pk,
+        first.pk,
+        first.pk,
+    )
+    assert list(Post.objects.order_by("pk")) == [first, answer, later]
+
+
+def test_post_delete_of_a_conversations_first_message_deletes_the_conversation(user, other_user):
+    """The first message is the conversation: deleting it deletes every message in it."""
+    a, b = user, other_user
+    first = message_send(author=a, body="hello", recipients=[b])
+    reply = message_send(author=b, body="hi", in_reply_to=first)
+    message_send(author=a, body="how are you", in_reply_to=reply)
+    other = message_send(author=b, body="another conversation", recipients=[a])
+    assert post_delete(user=a, post=Post.objects.get(pk=first.pk)) == 3
+    assert list(Post.objects.all()) == [other]
+
+
+def test_post_delete_of_someone_elses_message_is_denied(user, other_user):
+    """Only its author deletes a direct message, not the conversation's starter nor the author
+    of the message it answers."""
+    a, b = user, other_user
+    first = message_send(author=a, body="hello", recipients=[b])
+    reply = message_send(author=b, body="hi", in_reply_to=first)
+    with pytest.raises(PermissionDenied):
+        post_delete(user=a, post=Post.objects.get(pk=reply.pk))
+    assert Post.objects.filter(pk=reply.pk).exists()
 
 
 def test_comment_delete_by_the_post_author_is_allowed(user, other_user):
