@@ -20,13 +20,14 @@ PYTHON ?= $(shell for p in $(PY_CANDIDATES); do \
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help install run test lint typecheck check vendor clean
+.PHONY: help install run test lint bench typecheck check vendor clean
 
 help:
 	@echo "make run      set up, migrate, load demo data on an empty database, serve on http://$(HOST):$(PORT)"
 	@echo "make test     set up, then run the whole test suite"
 	@echo "make install  create $(VENV)/ and install the locked dependencies (idempotent)"
 	@echo "make lint     ruff, mypy and the import contracts"
+	@echo "make bench    the load benchmark on a throwaway SQLite database (bench/README.md)"
 
 install: $(VENV)/.installed
 
@@ -56,6 +57,10 @@ lint: install
 	$(BIN)/mypy .
 	$(BIN)/lint-imports
 	$(BIN)/pytest -q -p no:xdist tests/test_import_graph.py
+
+# The load benchmark (a few minutes; figures and options in bench/README.md).
+bench: install
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # Refresh the vendored front-end files from the npm registry (not needed to run or test).
 vendor:
