@@ -19,7 +19,7 @@ from django.utils import timezone
 from core import images
 from posts.models import Post, PostImage
 from posts.permissions import can_edit
-from posts.services import history
+from posts.services.history import version_store
 from users.models import CustomUser
 
 MAX_IMAGES = 4
@@ -117,7 +117,7 @@ def _lock_post_then_image(media: PostImage) -> tuple[Post | None, PostImage]:
         post_id = PostImage.objects.filter(pk=media.pk).values_list("post_id", flat=True).first()
         if post_id is None:
             raise PostImage.DoesNotExist("This image was just deleted.")
-    # history.post_lock's lock.
+    # posts.services.history.post_lock's lock.
     post = Post.objects.select_for_update(no_key=True).filter(pk=post_id).first()
     if post is None:
         raise Post.DoesNotExist("This post was just deleted.")
@@ -144,7 +144,7 @@ def media_update(*, owner: CustomUser, media: PostImage, alt_text: str) -> PostI
     alt = alt_text_clean(alt_text, required=post is not None)
     if alt != locked.alt_text:
         if post is not None:
-            history.version_store(post)
+            version_store(post)
             post.edited_at = timezone.now()
             post.save(update_fields=["edited_at"])
         locked.alt_text = alt

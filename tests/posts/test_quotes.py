@@ -384,3 +384,20 @@ def test_a_quote_folds_a_muted_accounts_post_on_home(client):
     client.force_login(friend)
     html = client.get(reverse("home")).content.decode()
     assert "MUTED-ACCOUNT-TEXT" in html and "quote-muted" not in html
+
+
+# The session and the user; the post as a card and its images; its quotes as cards, their
+# images and the quoted post's images; the nav badges.
+QUOTES_PAGE_QUERIES = 8
+
+
+@pytest.mark.parametrize("n", [1, 40])
+def test_the_quotes_page_query_count_is_flat(member_client, user, django_assert_num_queries, n):
+    original = PostFactory()
+    for _ in range(n):
+        quote(UserFactory(), original, body="a quote")
+    url = reverse("post_quotes", kwargs={"username": original.author.username, "pk": original.pk})
+    with django_assert_num_queries(QUOTES_PAGE_QUERIES):
+        response = member_client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count('class="quoted"') == min(n, 20)
