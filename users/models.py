@@ -1,6 +1,9 @@
+import functools
+import zoneinfo
 from typing import ClassVar
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -122,6 +125,24 @@ class CustomUserManager(UserManager["CustomUser"]):
         )
 
 
+def validate_time_zone(value: str) -> None:
+    """Refuse a name that is not an IANA time zone."""
+    if value and value not in available_time_zones():
+        raise ValidationError(_("Choose a time zone from the list."), code="invalid")
+
+
+def validate_language(value: str) -> None:
+    """Refuse a language msg has no translation for."""
+    if value and value not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Choose a language from the list."), code="invalid")
+
+
+@functools.cache
+def available_time_zones() -> frozenset[str]:
+    """Return the IANA time zone names this machine knows."""
+    return frozenset(zoneinfo.available_timezones())
+
+
 class QuotePolicy(models.TextChoices):
     """Who may quote an account's posts."""
 
@@ -150,6 +171,15 @@ class CustomUser(AbstractUser):
         max_length=10,
         choices=QuotePolicy.choices,
         default=QuotePolicy.EVERYONE,
+    )
+    # Blank until the browser tells us (on the first visit) or the member picks one; pages then
+    # render times in settings.TIME_ZONE.
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, blank=True, validators=[validate_time_zone]
+    )
+    # Blank means "the browser's language" (LocaleMiddleware); otherwise one of settings.LANGUAGES.
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, validators=[validate_language]
     )
 
     objects: ClassVar[CustomUserManager] = CustomUserManager()  # type: ignore[assignment]

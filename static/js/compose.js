@@ -1,0 +1,1 @@
+// compose.js: see docs/architecture.md

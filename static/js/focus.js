@@ -1,0 +1,1 @@
+// focus.js: see docs/architecture.md

@@ -1,0 +1,1 @@
+// lightbox.js: see docs/architecture.md

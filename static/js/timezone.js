@@ -1,0 +1,1 @@
+// timezone.js: see docs/architecture.md
