@@ -41,11 +41,20 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	$(BIN)/uv sync --frozen --inexact --quiet
 	@touch $@
 
+# DEBUG defaults to True unless the environment or .env sets it. Without DEBUG, a SECRET_KEY is
+# needed: one is made once and kept in .secret_key (git-ignored) unless the environment or .env
+# has one. Links in mail point at SITE_URL, by default the address served here.
 run: install
-	@export DEBUG=$${DEBUG:-True}; export CONN_MAX_AGE=$${CONN_MAX_AGE:-0}; \
+	@if [ -z "$${DEBUG:-}" ] && ! grep -qs '^DEBUG=' .env; then export DEBUG=True; fi; \
+	export CONN_MAX_AGE=$${CONN_MAX_AGE:-0}; \
+	export SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}; \
+	if [ -z "$${SECRET_KEY:-}" ] && ! grep -qs '^SECRET_KEY=.' .env; then \
+		[ -s .secret_key ] || (umask 077; $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > .secret_key); \
+		export SECRET_KEY=$$(cat .secret_key); fi; \
 	$(BIN)/python manage.py migrate --noinput && \
+	$(BIN)/python manage.py collectstatic --noinput -v 0 && \
 	$(BIN)/python manage.py seed_demo && \
-	echo "msg is running on http://$(HOST):$(PORT)/  (Ctrl+C stops it)" && \
+	echo "msg is running on $$SITE_URL/  (Ctrl+C stops it)" && \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
