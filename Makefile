@@ -20,7 +20,7 @@ PYTHON ?= $(shell for p in $(PY_CANDIDATES); do \
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: help install run test lint bench typecheck check vendor clean
+.PHONY: help install run test lint bench typecheck check vendor clean messages
 
 help:
 	@echo "make run      set up, migrate, load demo data on an empty database, serve on http://$(HOST):$(PORT)"
@@ -28,6 +28,7 @@ help:
 	@echo "make install  create $(VENV)/ and install the locked dependencies (idempotent)"
 	@echo "make lint     ruff, mypy and the import contracts"
 	@echo "make bench    the load benchmark on a throwaway SQLite database (bench/README.md)"
+	@echo "make messages refresh locale/*/django.po from the code and compile them (needs gettext)"
 
 install: $(VENV)/.installed
 
@@ -70,6 +71,14 @@ lint: install
 # The load benchmark (a few minutes; figures and options in bench/README.md).
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Refresh the German catalogue from the code and templates, then compile it. The compiled .mo is
+# committed, so running msg needs no gettext tools; only changing its strings does.
+messages: install
+	export DEBUG=$${DEBUG:-True}; \
+	$(BIN)/python manage.py makemessages -l de --no-location --no-obsolete \
+		--ignore='.venv/*' --ignore='tests/*' --ignore='staticfiles/*' --ignore='bench/*' && \
+	$(BIN)/python manage.py compilemessages --ignore='.venv'
 
 # Refresh the vendored front-end files from the npm registry (not needed to run or test).
 vendor:

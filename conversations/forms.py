@@ -1,6 +1,8 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from posts.forms import PostForm
 from users.models import CustomUser
@@ -13,7 +15,7 @@ class MessageForm(PostForm):
     """A reply in a conversation: its text."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label", "Your message")
+        kwargs.setdefault("label", _("Your message"))
         super().__init__(*args, **kwargs)
 
 
@@ -21,9 +23,9 @@ class NewMessageForm(MessageForm):
     """A new conversation: to whom (usernames, with or without @) and the text."""
 
     to = forms.CharField(
-        label="To",
+        label=gettext_lazy("To"),
         max_length=400,
-        help_text="Usernames, separated by spaces or commas.",
+        help_text=gettext_lazy("Usernames, separated by spaces or commas."),
     )
     field_order = ["to", "body"]
 
@@ -36,14 +38,16 @@ class NewMessageForm(MessageForm):
             n.lstrip("@") for n in self.cleaned_data["to"].replace(",", " ").split() if n.strip("@")
         ]
         if not names:
-            raise forms.ValidationError("Write the username of at least one person.")
+            raise forms.ValidationError(_("Write the username of at least one person."))
         if len(set(n.lower() for n in names)) > MAX_RECIPIENTS:
-            raise forms.ValidationError(f"Write to at most {MAX_RECIPIENTS} people at once.")
+            raise forms.ValidationError(
+                _("Write to at most %(count)d people at once.") % {"count": MAX_RECIPIENTS}
+            )
         found = {u.username.lower(): u for u in accounts_named(names)}
         missing = [n for n in names if n.lower() not in found]
         if missing:
-            raise forms.ValidationError(f"No account is called @{missing[0]}.")
+            raise forms.ValidationError(_("No account is called @%(name)s.") % {"name": missing[0]})
         people = [u for u in found.values() if u.pk != self.sender.pk]
         if not people:
-            raise forms.ValidationError("You cannot send a message only to yourself.")
+            raise forms.ValidationError(_("You cannot send a message only to yourself."))
         return people

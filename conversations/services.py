@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
+from django.utils.translation import gettext as _
 
 from conversations.models import ConversationRead
 from posts.models import Post, Visibility
@@ -29,7 +30,7 @@ def message_send(
     refuses anyone blocked either way, and a reply reaches the conversation's participants.
     """
     if in_reply_to is None and not recipients:
-        raise ValidationError({"recipients": "Choose at least one person to write to."})
+        raise ValidationError({"recipients": _("Choose at least one person to write to.")})
     # Whoever the text already mentions is addressed by it; the rest are named up front.
     mentioned = {name.lower() for name in parse(body).mentions}
     named = " ".join(

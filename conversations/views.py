@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from conversations import selectors, services
@@ -129,7 +130,7 @@ def conversation_new(request: MemberRequest) -> HttpResponse:
                 None, error.messages if isinstance(error, ValidationError) else str(error)
             )
         else:
-            messages.success(request, "Message sent.")
+            messages.success(request, _("Message sent."))
             return redirect("conversation", thread=message.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "conversations/new.html", {"form": form}, status=status)

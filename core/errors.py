@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from allauth.core.exceptions import RateLimited as AllauthRateLimited
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 
 class RateLimited(Exception):
@@ -29,9 +30,13 @@ class ErrorResponse:
         return " ".join(self.messages)
 
 
-NOT_ALLOWED = "You do not have permission to do that."
-NOT_FOUND = "There is nothing here. It may have been deleted, or you may not be allowed to see it."
-TOO_MANY = "You have tried this too often in a short time. Wait a few minutes, then try again."
+NOT_ALLOWED = gettext_lazy("You do not have permission to do that.")
+NOT_FOUND = gettext_lazy(
+    "There is nothing here. It may have been deleted, or you may not be allowed to see it."
+)
+TOO_MANY = gettext_lazy(
+    "You have tried this too often in a short time. Wait a few minutes, then try again."
+)
 
 
 def error_response(error: BaseException) -> ErrorResponse | None:
@@ -39,10 +44,10 @@ def error_response(error: BaseException) -> ErrorResponse | None:
     if isinstance(error, ValidationError):
         return ErrorResponse(400, list(error.messages))
     if isinstance(error, PermissionDenied):
-        return ErrorResponse(403, [str(error) or NOT_ALLOWED])
+        return ErrorResponse(403, [str(error) or str(NOT_ALLOWED)])
     if isinstance(error, ObjectDoesNotExist | Http404):
         # The message of a missing row names models and queries: say nothing more than 404.
-        return ErrorResponse(404, [NOT_FOUND])
+        return ErrorResponse(404, [str(NOT_FOUND)])
     if isinstance(error, RateLimited | AllauthRateLimited):
-        return ErrorResponse(429, [str(error) or TOO_MANY])
+        return ErrorResponse(429, [str(error) or str(TOO_MANY)])
     return None

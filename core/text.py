@@ -1,8 +1,9 @@
 """Checks for short user-supplied text shared by the apps' services. It imports no app."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 
-NUL_REFUSED = "Null characters are not allowed."
+NUL_REFUSED = gettext_lazy("Null characters are not allowed.")
 
 
 def clean_text(

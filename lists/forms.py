@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from lists.services import TITLE_MAX_LENGTH, list_title_clean
 
@@ -7,7 +8,7 @@ from lists.services import TITLE_MAX_LENGTH, list_title_clean
 class ListForm(forms.Form):
     """A list's name; the rules live in lists.services."""
 
-    title = forms.CharField(label="List name", max_length=TITLE_MAX_LENGTH, strip=True)
+    title = forms.CharField(label=_("List name"), max_length=TITLE_MAX_LENGTH, strip=True)
 
     def clean_title(self) -> str:
         try:
@@ -20,9 +21,9 @@ class MemberForm(forms.Form):
     """An account to put on a list, by username."""
 
     username = forms.CharField(
-        label="Add someone you follow",
+        label=_("Add someone you follow"),
         max_length=150,
-        help_text="Their username, with or without the @.",
+        help_text=_("Their username, with or without the @."),
     )
 
     def clean_username(self) -> str:

@@ -9,6 +9,7 @@ the list's timeline, its member list and its count at once, and comes back on a 
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from core.text import clean_text
 from lists.models import List, ListMember
@@ -27,15 +28,15 @@ def list_title_clean(title: str) -> str:
         title,
         field="title",
         max_length=TITLE_MAX_LENGTH,
-        empty="Give the list a name.",
-        too_long="List names are limited to {limit} characters; this one has {length}.",
+        empty=gettext("Give the list a name."),
+        too_long=gettext("List names are limited to {limit} characters; this one has {length}."),
     )
 
 
 def _require_owner(owner: CustomUser, list_: List) -> None:
     """Refuse a change to someone else's list."""
     if list_.owner_id != owner.pk:
-        raise PermissionDenied("This is not your list.")
+        raise PermissionDenied(gettext("This is not your list."))
 
 
 @transaction.atomic
@@ -47,8 +48,10 @@ def list_create(*, owner: CustomUser, title: str) -> List:
     if List.objects.filter(owner=owner).count() >= LISTS_MAX:
         raise ValidationError(
             {
-                "title": f"You have {LISTS_MAX} lists, the most an account can have. "
-                "Delete one first."
+                "title": gettext(
+                    "You have %(count)d lists, the most an account can have. Delete one first."
+                )
+                % {"count": LISTS_MAX}
             }
         )
     return List.objects.create(owner=owner, title=title)
@@ -75,14 +78,14 @@ def list_member_add(*, owner: CustomUser, list_: List, user: CustomUser) -> List
     """Put an account owner follows on owner's list (idempotent)."""
     _require_owner(owner, list_)
     if user.pk == owner.pk:
-        raise ValidationError({"user": "You cannot add yourself to a list."})
+        raise ValidationError({"user": gettext("You cannot add yourself to a list.")})
     if is_blocked_either_way(owner, user):
-        raise PermissionDenied("You cannot add this account to a list.")
+        raise PermissionDenied(gettext("You cannot add this account to a list."))
     # Lock the follow: a block or an unfollow committing meanwhile waits for this write, and the
     # selectors hide the member as soon as the follow is gone.
     following = Follow.objects.select_for_update().filter(follower=owner, followee=user)
     if not user.is_active or not list(following.values_list("pk")):
-        raise ValidationError({"user": "You can only add people you follow."})
+        raise ValidationError({"user": gettext("You can only add people you follow.")})
     member, _ = ListMember.objects.get_or_create(list=list_, user=user)
     return member
 

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.http import max_id_param
@@ -44,7 +45,7 @@ def list_index(request: MemberRequest) -> HttpResponse:
                 status = 400
             else:
                 if not request.htmx:
-                    messages.success(request, f"List “{new.title}” created.")
+                    messages.success(request, _("List “%(title)s” created.") % {"title": new.title})
                     return redirect(new)
                 form = ListForm()
         elif not request.htmx:
@@ -78,7 +79,7 @@ def _add(request: MemberRequest, list_: List, form: MemberForm) -> str | None:
     username = form.cleaned_data["username"]
     user = user_get_active(username).first()
     if user is None:
-        form.add_error("username", f"There is no account @{username}.")
+        form.add_error("username", _("There is no account @%(name)s.") % {"name": username})
         return None
     try:
         services.list_member_add(owner=request.user, list_=list_, user=user)
@@ -87,7 +88,7 @@ def _add(request: MemberRequest, list_: List, form: MemberForm) -> str | None:
             "username", error.messages if isinstance(error, ValidationError) else str(error)
         )
         return None
-    return f"Added @{user.username} to {list_.title}."
+    return _("Added @%(name)s to %(list)s.") % {"name": user.username, "list": list_.title}
 
 
 def _remove(request: MemberRequest, list_: List) -> str:
@@ -115,7 +116,7 @@ def list_edit(request: MemberRequest, pk: int) -> HttpResponse:
                 services.list_rename(
                     owner=request.user, list_=list_, title=rename_form.cleaned_data["title"]
                 )
-                done = "List renamed."
+                done = _("List renamed.")
         elif action == "add":
             member_form = MemberForm(request.POST)
             done = _add(request, list_, member_form)
@@ -124,7 +125,7 @@ def list_edit(request: MemberRequest, pk: int) -> HttpResponse:
         elif action == "remove":
             done = _remove(request, list_)
         else:
-            raise ValidationError("Unknown action.")
+            raise ValidationError(_("Unknown action."))
         if request.htmx:
             context = {**_members_context(request, list_, member_form), "done": done}
             if action == "rename":
@@ -145,7 +146,7 @@ def list_delete(request: MemberRequest, pk: int) -> HttpResponse:
     list_ = _get_list(request, pk)
     if request.method == "POST":
         services.list_delete(owner=request.user, list_=list_)
-        messages.success(request, f"List “{list_.title}” deleted.")
+        messages.success(request, _("List “%(title)s” deleted.") % {"title": list_.title})
         return redirect("lists")
     return render(request, "lists/delete.html", {"list": list_})
 
@@ -174,12 +175,18 @@ def _profile_lists_change(request: MemberRequest, account: CustomUser) -> HttpRe
     try:
         if action == "add":
             services.list_member_add(owner=request.user, list_=list_, user=account)
-            done = f"Added @{account.username} to {list_.title}."
+            done = _("Added @%(name)s to %(list)s.") % {
+                "name": account.username,
+                "list": list_.title,
+            }
         elif action == "remove":
             services.list_member_remove(owner=request.user, list_=list_, user=account)
-            done = f"Removed @{account.username} from {list_.title}."
+            done = _("Removed @%(name)s from %(list)s.") % {
+                "name": account.username,
+                "list": list_.title,
+            }
         else:
-            raise ValidationError("Unknown action.")
+            raise ValidationError(_("Unknown action."))
     except (ValidationError, PermissionDenied) as refusal:
         done = ""
         error = " ".join(refusal.messages) if isinstance(refusal, ValidationError) else str(refusal)

@@ -3,18 +3,20 @@
 from datetime import timedelta
 
 from django import forms
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from social.models import FilterContext
 from social.services import PHRASE_MAX_LENGTH
 
 # (choice, label, duration); "" never expires.
-EXPIRY_CHOICES: list[tuple[str, str, timedelta | None]] = [
-    ("", "Never", None),
-    ("30m", "30 minutes", timedelta(minutes=30)),
-    ("1h", "1 hour", timedelta(hours=1)),
-    ("6h", "6 hours", timedelta(hours=6)),
-    ("1d", "1 day", timedelta(days=1)),
-    ("1w", "1 week", timedelta(weeks=1)),
+EXPIRY_CHOICES: list[tuple[str, str | Promise, timedelta | None]] = [
+    ("", gettext_lazy("Never"), None),
+    ("30m", gettext_lazy("30 minutes"), timedelta(minutes=30)),
+    ("1h", gettext_lazy("1 hour"), timedelta(hours=1)),
+    ("6h", gettext_lazy("6 hours"), timedelta(hours=6)),
+    ("1d", gettext_lazy("1 day"), timedelta(days=1)),
+    ("1w", gettext_lazy("1 week"), timedelta(weeks=1)),
 ]
 
 
@@ -22,19 +24,21 @@ class MutedWordForm(forms.Form):
     """A word or phrase to filter, where, and for how long (the rules live in social.services)."""
 
     phrase = forms.CharField(
-        label="Word or phrase",
+        label=gettext_lazy("Word or phrase"),
         max_length=PHRASE_MAX_LENGTH,
-        help_text="Whole words, any case: “cat” filters “Cat!” but not “concat”.",
+        help_text=gettext_lazy("Whole words, any case: “cat” filters “Cat!” but not “concat”."),
     )
     contexts = forms.MultipleChoiceField(
-        label="Filter it in",
+        label=gettext_lazy("Filter it in"),
         choices=FilterContext.choices,
         initial=FilterContext.values,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one place where the filter applies."},
+        error_messages={
+            "required": gettext_lazy("Choose at least one place where the filter applies.")
+        },
     )
     expires = forms.ChoiceField(
-        label="For",
+        label=gettext_lazy("For"),
         choices=[(value, label) for value, label, _ in EXPIRY_CHOICES],
         required=False,
     )

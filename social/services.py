@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from core.text import clean_text
 from notifications.models import Kind
@@ -20,11 +21,17 @@ from social.models import Block, Follow, Mute, MutedWord
 from social.selectors import CONTEXT_FIELDS, is_blocked_either_way
 from users.models import CustomUser
 
+_SELF_REFUSALS = {
+    "follow": gettext_lazy("You cannot follow yourself."),
+    "block": gettext_lazy("You cannot block yourself."),
+    "mute": gettext_lazy("You cannot mute yourself."),
+}
+
 
 def _not_self(a: CustomUser, b: CustomUser, action: str) -> None:
     """Refuse an action on yourself (a refusal, 403, like any other not allowed)."""
     if a.pk == b.pk:
-        raise PermissionDenied(f"You cannot {action} yourself.")
+        raise PermissionDenied(str(_SELF_REFUSALS[action]))
 
 
 def _lock_pair(a: CustomUser, b: CustomUser) -> None:
@@ -46,7 +53,7 @@ def follow_create(*, follower: CustomUser, followee: CustomUser) -> Follow:
     _not_self(follower, followee, "follow")
     _lock_pair(follower, followee)
     if is_blocked_either_way(follower, followee):
-        raise PermissionDenied("You cannot follow this account.")
+        raise PermissionDenied(gettext("You cannot follow this account."))
     follow, created = Follow.objects.get_or_create(follower=follower, followee=followee)
     if created:
         notification_create(recipient=followee, actor=follower, kind=Kind.FOLLOW)
@@ -129,21 +136,25 @@ def _phrase_clean(phrase: str) -> str:
         phrase,
         field="phrase",
         max_length=PHRASE_MAX_LENGTH,
-        empty="Enter a word or phrase to filter.",
-        too_long="A filtered phrase is limited to {limit} characters; this one has {length}.",
+        empty=gettext("Enter a word or phrase to filter."),
+        too_long=gettext(
+            "A filtered phrase is limited to {limit} characters; this one has {length}."
+        ),
         collapse_whitespace=True,
     )
 
 
 def _expiry(expires_in: timedelta | None, expires_at: datetime | None) -> datetime | None:
     if expires_in is not None and expires_at is not None:
-        raise ValidationError({"expires_at": "Give an expiry time or a duration, not both."})
+        raise ValidationError(
+            {"expires_at": gettext("Give an expiry time or a duration, not both.")}
+        )
     if expires_in is not None:
         if expires_in <= timedelta(0):
-            raise ValidationError({"expires_at": "Choose a duration in the future."})
+            raise ValidationError({"expires_at": gettext("Choose a duration in the future.")})
         return timezone.now() + expires_in
     if expires_at is not None and expires_at <= timezone.now():
-        raise ValidationError({"expires_at": "Choose a time in the future."})
+        raise ValidationError({"expires_at": gettext("Choose a time in the future.")})
     return expires_at
 
 
@@ -158,7 +169,9 @@ def _fill(
     """Set word's fields from the arguments, or raise ValidationError."""
     unknown = set(contexts) - set(CONTEXT_FIELDS)
     if unknown or not contexts:
-        raise ValidationError({"contexts": "Choose at least one place where the filter applies."})
+        raise ValidationError(
+            {"contexts": gettext("Choose at least one place where the filter applies.")}
+        )
     word.phrase = _phrase_clean(phrase)
     word.pattern = muted_word_pattern(word.phrase)
     for context, field in CONTEXT_FIELDS.items():
@@ -166,7 +179,7 @@ def _fill(
     word.expires_at = _expiry(expires_in, expires_at)
     same = MutedWord.objects.filter(user=word.user, phrase__iexact=word.phrase)
     if same.exclude(pk=word.pk).exists():
-        raise ValidationError({"phrase": "You already filter this word or phrase."})
+        raise ValidationError({"phrase": gettext("You already filter this word or phrase.")})
     word.full_clean()
 
 
@@ -175,7 +188,9 @@ def _save(word: MutedWord) -> MutedWord:
         with transaction.atomic():
             word.save()
     except IntegrityError as error:  # the same phrase added twice at once
-        raise ValidationError({"phrase": "You already filter this word or phrase."}) from error
+        raise ValidationError(
+            {"phrase": gettext("You already filter this word or phrase.")}
+        ) from error
     return word
 
 
@@ -200,7 +215,10 @@ def muted_word_create(
     )
     if expired is None and MutedWord.objects.filter(user=user).count() >= MUTED_WORDS_MAX:
         raise ValidationError(
-            {"phrase": f"You can filter at most {MUTED_WORDS_MAX} words; remove one first."}
+            {
+                "phrase": gettext("You can filter at most %(count)d words; remove one first.")
+                % {"count": MUTED_WORDS_MAX}
+            }
         )
     word = expired or MutedWord(user=user)
     _fill(word, phrase=phrase, contexts=contexts, expires_in=expires_in, expires_at=expires_at)
@@ -219,7 +237,7 @@ def muted_word_update(
 ) -> MutedWord:
     """Change a filtered phrase, where it applies or when it expires; only its owner may."""
     if muted_word.user_id != user.pk:
-        raise PermissionDenied("This filter is not yours.")
+        raise PermissionDenied(gettext("This filter is not yours."))
     _fill(
         muted_word, phrase=phrase, contexts=contexts, expires_in=expires_in, expires_at=expires_at
     )
@@ -230,6 +248,6 @@ def muted_word_update(
 def muted_word_delete(*, user: CustomUser, muted_word: MutedWord) -> bool:
     """Stop filtering a phrase; return whether there was one to remove."""
     if muted_word.user_id != user.pk:
-        raise PermissionDenied("This filter is not yours.")
+        raise PermissionDenied(gettext("This filter is not yours."))
     deleted, _ = MutedWord.objects.filter(pk=muted_word.pk).delete()
     return bool(deleted)

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from posts.models import Post, Tag
 from posts.selectors import tag_get
@@ -65,15 +66,18 @@ class PostFeed(Feed):
 
     def item_title(self, item: Post) -> str:
         if item.spoiler_text:
-            return f"CW: {item.spoiler_text}"
-        return Truncator(" ".join(item.body.split())).chars(80) or f"Post by @{item.author}"
+            return _("CW: %(warning)s") % {"warning": item.spoiler_text}
+        return Truncator(" ".join(item.body.split())).chars(80) or _("Post by @%(name)s") % {
+            "name": item.author
+        }
 
     def item_description(self, item: Post) -> str:
         # The body as the post page shows it (escaped, then sanitised by nh3), with its
         # relative links (mentions, tags) made absolute for feed readers.
         body = str(render_body(item.body)).replace('href="/', f'href="{settings.SITE_URL}/')
         if item.spoiler_text:
-            body = f"<p><strong>Content warning: {escape(item.spoiler_text)}</strong></p>{body}"
+            warning = _("Content warning: %(warning)s") % {"warning": escape(item.spoiler_text)}
+            body = f"<p><strong>{warning}</strong></p>{body}"
         return body
 
     def item_link(self, item: Post) -> str:
@@ -102,7 +106,7 @@ class AuthorFeed(PostFeed):
         return get_object_or_404(user_get_active(username))
 
     def title(self, obj: CustomUser) -> str:
-        return f"{obj.name} (@{obj.username}) on msg"
+        return _("%(name)s (@%(username)s) on msg") % {"name": obj.name, "username": obj.username}
 
     def link(self, obj: CustomUser) -> str:
         return _absolute(obj.get_absolute_url())
@@ -111,7 +115,7 @@ class AuthorFeed(PostFeed):
         return _absolute(reverse("profile_feed", kwargs={"username": obj.username}))
 
     def description(self, obj: CustomUser) -> str:
-        return f"Public posts by @{obj.username}, newest first."
+        return _("Public posts by @%(name)s, newest first.") % {"name": obj.username}
 
     def items(self, obj: CustomUser) -> list[Post]:
         return list(selectors.feed_author(obj)[:ITEMS])
@@ -129,7 +133,7 @@ class TagFeed(PostFeed):
         return tag
 
     def title(self, obj: Tag) -> str:
-        return f"#{obj.name} on msg"
+        return _("#%(tag)s on msg") % {"tag": obj.name}
 
     def link(self, obj: Tag) -> str:
         return _absolute(obj.get_absolute_url())
@@ -138,7 +142,7 @@ class TagFeed(PostFeed):
         return _absolute(reverse("tag_feed", kwargs={"name": obj.name}))
 
     def description(self, obj: Tag) -> str:
-        return f"Public posts with #{obj.name}, newest first."
+        return _("Public posts with #%(tag)s, newest first.") % {"tag": obj.name}
 
     def items(self, obj: Tag) -> list[Post]:
         return list(selectors.feed_tag(obj)[:ITEMS])

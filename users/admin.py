@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from users.forms import CustomUserChangeForm, CustomUserCreationForm
 from users.models import CustomUser
@@ -32,12 +33,12 @@ class CustomUserAdmin(UserAdmin):
     list_display = ["username", "email", "is_staff", "is_active", "date_joined"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("Personal info", {"fields": ("first_name", "last_name", "email", "email_verified")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email", "email_verified")}),
         (
-            "Permissions",
+            _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
-        ("Important dates", {"fields": ("last_login", "date_joined")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     readonly_fields = ("last_login", "date_joined")
     add_fieldsets = (

@@ -4,13 +4,16 @@ from allauth.account.adapter import get_adapter
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
-from users.models import CustomUser
+from users.models import CustomUser, available_time_zones
 from users.selectors import account_for_address
 
 
@@ -24,13 +27,15 @@ class CustomUserChangeForm(UserChangeForm):
     """The admin's change form; users.services.user_update writes what it holds."""
 
     email_verified = forms.BooleanField(
-        label="The new address is verified",
+        label=_("The new address is verified"),
         required=False,
         initial=True,
         help_text=(
-            "Applies only when you change the email address. Ticked: the user logs in with the "
-            "new address at once. Unticked: they must confirm it first (a link is mailed when "
-            "they next log in). Either way the old address stops working."
+            _(
+                "Applies only when you change the email address. Ticked: the user logs in with "
+                "the new address at once. Unticked: they must confirm it first (a link is mailed "
+                "when they next log in). Either way the old address stops working."
+            )
         ),
     )
 
@@ -134,22 +139,22 @@ class ProfileForm(forms.ModelForm):
     """Public profile: display name, bio and avatar (checked and resized by the service)."""
 
     avatar = forms.FileField(
-        label="Avatar",
+        label=_("Avatar"),
         required=False,
-        help_text="JPEG, PNG, WebP or GIF, up to 5 MB. It is cropped to a square.",
+        help_text=_("JPEG, PNG, WebP or GIF, up to 5 MB. It is cropped to a square."),
         widget=forms.ClearableFileInput(
             attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
         ),
     )
-    remove_avatar = forms.BooleanField(label="Remove my avatar", required=False)
+    remove_avatar = forms.BooleanField(label=_("Remove my avatar"), required=False)
 
     class Meta:
         model = CustomUser
         fields = ["display_name", "bio", "quote_policy"]
         help_texts = {
-            "quote_policy": "Who may post a quote of your public and unlisted posts.",
-            "display_name": "Up to 50 characters. Shown next to your @username.",
-            "bio": "Up to 500 characters. Links, @mentions and #tags work.",
+            "quote_policy": _("Who may post a quote of your public and unlisted posts."),
+            "display_name": _("Up to 50 characters. Shown next to your @username."),
+            "bio": _("Up to 500 characters. Links, @mentions and #tags work."),
         }
         widgets = {"bio": forms.Textarea(attrs={"rows": 4, "maxlength": 500})}
 
@@ -160,3 +165,30 @@ class ProfileForm(forms.ModelForm):
 
     def clean_quote_policy(self) -> str:
         return self.cleaned_data.get("quote_policy") or self.instance.quote_policy
+
+
+def _time_zone_choices() -> list[tuple[str, str | Promise]]:
+    return [("", _("Your browser's time zone"))] + [
+        (name, name.replace("_", " ")) for name in sorted(available_time_zones())
+    ]
+
+
+def _language_choices() -> list[tuple[str, str | Promise]]:
+    return [("", _("Browser's language")), *settings.LANGUAGES]
+
+
+class PreferencesForm(forms.Form):
+    """The language and time zone pages are shown in (users.services.preferences_update)."""
+
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=_language_choices,
+        help_text=_("The language msg's pages are shown in."),
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        choices=_time_zone_choices,
+        help_text=_("Dates and times on msg are shown in this zone."),
+    )

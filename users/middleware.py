@@ -12,7 +12,7 @@ class MemberPreferencesMiddleware:
 
     LocaleMiddleware (before this) has already picked a language from the browser; a member's own
     choice in settings wins over it. Without a time zone, times show in settings.TIME_ZONE until
-    the browser reports one (static/js/msg.js, on the first visit).
+    the browser reports one (static/js/timezone.js, on the first visit).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

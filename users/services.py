@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 from core import images
-from users.models import CustomUser
+from users.models import CustomUser, validate_time_zone
 from users.selectors import account_for_address
 
 (_EMAIL_UNIQUE,) = (c for c in CustomUser._meta.constraints if c.name == "users_email_ci_unique")
@@ -134,7 +135,10 @@ def profile_update(
     bio_limit = CustomUser._meta.get_field("bio").max_length
     if bio_limit is not None and len(user.bio) > bio_limit:
         raise ValidationError(
-            {"bio": f"Keep the bio to {bio_limit} characters; this one has {len(user.bio)}."}
+            {
+                "bio": _("Keep the bio to %(limit)d characters; this one has %(length)d.")
+                % {"limit": bio_limit, "length": len(user.bio)}
+            }
         )
     if quote_policy is not None:
         user.quote_policy = quote_policy
@@ -172,3 +176,48 @@ def user_delete(*, user: CustomUser) -> None:
     user.delete()
     if avatar:
         transaction.on_commit(lambda: storage.delete(avatar))
+
+
+# Preferences --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def preferences_update(*, user: CustomUser, time_zone: str, language: str) -> CustomUser:
+    """Set the time zone and language pages are shown in ("" for the browser's).
+
+    A name that is not an IANA zone, or a language msg has no translation for, raises
+    ValidationError and changes nothing.
+    """
+    old = (user.time_zone, user.language)
+    user.time_zone, user.language = time_zone.strip(), language.strip()
+    try:
+        user.full_clean(exclude=_ALL_BUT_PREFERENCES)
+    except ValidationError:
+        user.time_zone, user.language = old
+        raise
+    user.save(update_fields=["time_zone", "language"])
+    return user
+
+
+@transaction.atomic
+def time_zone_fill(*, user: CustomUser, time_zone: str) -> bool:
+    """Record the zone the browser reported, unless the member already has one.
+
+    Return whether it was recorded. A name that is not an IANA zone raises ValidationError.
+    """
+    if not time_zone:
+        raise ValidationError({"time_zone": _("Choose a time zone from the list.")})
+    try:
+        validate_time_zone(time_zone)
+    except ValidationError as error:
+        raise ValidationError({"time_zone": error.messages}) from error
+    # Conditional, so a zone the member picked meanwhile (another tab) is never overwritten.
+    filled = CustomUser.objects.filter(pk=user.pk, time_zone="").update(time_zone=time_zone)
+    if filled:
+        user.time_zone = time_zone
+    return bool(filled)
+
+
+_ALL_BUT_PREFERENCES = [
+    field.name for field in CustomUser._meta.fields if field.name not in {"time_zone", "language"}
+]

@@ -1,12 +1,18 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from users import services
-from users.forms import ProfileForm
+from users.forms import PreferencesForm, ProfileForm
 from users.http import MemberRequest
+
+
+def _preferences_form(request: MemberRequest) -> PreferencesForm:
+    user = request.user
+    return PreferencesForm(initial={"time_zone": user.time_zone, "language": user.language})
 
 
 @require_http_methods(["GET", "POST"])
@@ -28,8 +34,45 @@ def settings_profile(request: MemberRequest) -> HttpResponse:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, "Profile saved.")
+            messages.success(request, _("Profile saved."))
             return redirect("settings_profile")
     if form.errors:
         user.refresh_from_db()
-    return render(request, "users/settings_profile.html", {"form": form})
+    context = {"form": form, "preferences_form": _preferences_form(request)}
+    return render(request, "users/settings_profile.html", context)
+
+
+@require_POST
+def settings_preferences(request: MemberRequest) -> HttpResponse:
+    """Save the language and time zone chosen on the profile settings page."""
+    user = request.user
+    preferences = PreferencesForm(request.POST)
+    if preferences.is_valid():
+        try:
+            services.preferences_update(
+                user=user,
+                time_zone=preferences.cleaned_data["time_zone"],
+                language=preferences.cleaned_data["language"],
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                preferences.add_error(field if field in preferences.fields else None, errors)
+        else:
+            messages.success(request, _("Language and time zone saved."))
+            return redirect("settings_profile")
+    context = {"form": ProfileForm(instance=user), "preferences_form": preferences}
+    return render(request, "users/settings_profile.html", context, status=400)
+
+
+@require_POST
+def settings_time_zone(request: MemberRequest) -> HttpResponse:
+    """Record the time zone the browser reports (static/js/timezone.js) if none is set yet.
+
+    204 whether or not it was recorded (a zone the member chose stays); 400 for a name that is
+    not a time zone.
+    """
+    try:
+        services.time_zone_fill(user=request.user, time_zone=request.POST.get("time_zone", ""))
+    except ValidationError:
+        return HttpResponseBadRequest(_("Unknown time zone."), content_type="text/plain")
+    return HttpResponse(status=204)

@@ -12,9 +12,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core import images
-from core.text import clean_text
+from core.text import NUL_REFUSED, clean_text
 from notifications.models import Kind
 from notifications.services import (
     notification_create,
@@ -61,8 +62,8 @@ def post_body_clean(body: str) -> str:
         body.replace("\r\n", "\n").replace("\r", "\n"),
         field="body",
         max_length=settings.MSG_MAX_POST_LENGTH,
-        empty="Write something first: a post cannot be empty.",
-        too_long="Posts are limited to {limit} characters; this one has {length}.",
+        empty=gettext("Write something first: a post cannot be empty."),
+        too_long=gettext("Posts are limited to {limit} characters; this one has {length}."),
     )
 
 
@@ -72,7 +73,9 @@ def spoiler_text_clean(text: str) -> str:
         text,
         field="spoiler_text",
         max_length=SPOILER_MAX_LENGTH,
-        too_long="A content warning is limited to {limit} characters; this one has {length}.",
+        too_long=gettext(
+            "A content warning is limited to {limit} characters; this one has {length}."
+        ),
         collapse_whitespace=True,
     )
 
@@ -110,7 +113,9 @@ def _sync_mentions_and_tags(
         blocked = set(blocked_either_way_ids(post.author, [user.pk for user in users]))
         refused = [user for user in users if user.pk in blocked and user.pk in named]
         if refused:
-            raise PermissionDenied(f"You cannot send a message to @{refused[0].username}.")
+            raise PermissionDenied(
+                gettext("You cannot send a message to @%(name)s.") % {"name": refused[0].username}
+            )
         users = [user for user in users if user.pk not in blocked and user.pk != post.author_id]
     mentioned: set[int] = set()
     if not new and post.visibility == Visibility.DIRECT:
@@ -137,7 +142,12 @@ def _prepare_images(
 ) -> list[tuple[str, images.CleanImage, images.CleanImage]]:
     """Check and resize every upload before anything is stored, so bad input saves nothing."""
     if len(uploads) > MAX_IMAGES:
-        raise ValidationError({"images": f"Attach at most {MAX_IMAGES} images to a post."})
+        raise ValidationError(
+            {
+                "images": gettext("Attach at most %(count)d images to a post.")
+                % {"count": MAX_IMAGES}
+            }
+        )
     prepared = []
     for position, upload in enumerate(uploads):
         alt = upload.alt_text.strip()
@@ -190,7 +200,7 @@ def post_create(
     visibilities, a followers-only thread's audience, and a direct conversation's participants.
     """
     if visibility not in Visibility.values:
-        raise ValidationError({"visibility": "Choose who can see this post."})
+        raise ValidationError({"visibility": gettext("Choose who can see this post.")})
     root = None
     participants: list[CustomUser] = []
     conversation: int | None = None  # the first message of the direct conversation it continues
@@ -212,7 +222,7 @@ def post_create(
             hold(in_reply_to)
         if root.author_id != author.pk and is_blocked_either_way(author, root.author):
             # A block covers the blocker's whole thread, not only the posts they wrote.
-            raise PermissionDenied("You cannot comment on this post.")
+            raise PermissionDenied(gettext("You cannot comment on this post."))
         visibility = _narrowest(visibility, in_reply_to.visibility)
         if visibility == Visibility.FOLLOWERS and in_reply_to.visibility == Visibility.FOLLOWERS:
             audience = in_reply_to.audience
@@ -265,17 +275,20 @@ def _alt_text_changes(
     for pk, text in alt_texts.items():
         picture = by_id.get(pk)
         if picture is None:
-            raise ValidationError({"images": "That image is not attached to this post."})
+            raise ValidationError({"images": gettext("That image is not attached to this post.")})
         alt = text.strip()
         limit = PostImage._meta.get_field("alt_text").max_length or 0
         if not alt:
-            raise ValidationError(
-                {"images": "Describe every image (alt text) for people who cannot see it."}
-            )
+            raise ValidationError({"images": media.ALT_REQUIRED})
         if "\x00" in alt:
-            raise ValidationError({"images": "Null characters are not allowed."})
+            raise ValidationError({"images": NUL_REFUSED})
         if len(alt) > limit:
-            raise ValidationError({"images": f"Alt text is limited to {limit} characters."})
+            raise ValidationError(
+                {
+                    "images": gettext("Alt text is limited to %(limit)d characters.")
+                    % {"limit": limit}
+                }
+            )
         if alt != picture.alt_text:
             picture.alt_text = alt
             changed.append(picture)
@@ -299,7 +312,7 @@ def post_edit(
     edit that changes nothing keeps nothing and does not mark the post edited.
     """
     if not can_edit(user, post):
-        raise PermissionDenied("Only the author can edit this.")
+        raise PermissionDenied(gettext("Only the author can edit this."))
     history.post_lock(post)
     new_body = post_body_clean(body)
     new_spoiler = post.spoiler_text if spoiler_text is None else spoiler_text_clean(spoiler_text)
@@ -392,7 +405,7 @@ def post_delete(*, user: CustomUser, post: Post) -> int:
     deletes the whole conversation.
     """
     if not can_delete(user, post):
-        raise PermissionDenied("You cannot delete this.")
+        raise PermissionDenied(gettext("You cannot delete this."))
     alone = post.conversation_id is not None
     ids = _thread_locked(Post.objects.filter(pk=post.pk), alone=alone)
     if not ids:
@@ -488,7 +501,7 @@ def post_repost(*, user: CustomUser, post: Post) -> Post:
     require_visible(post, user)
     hold(post)
     if post.visibility != Visibility.PUBLIC:
-        raise PermissionDenied("Followers-only posts cannot be reposted.")
+        raise PermissionDenied(gettext("Followers-only posts cannot be reposted."))
     existing = Post.objects.filter(author=user, repost_of=post).first()
     if existing is not None:
         return existing

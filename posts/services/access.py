@@ -1,6 +1,7 @@
 """Checks every post write shares: may this user see the post, and hold it while writing."""
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 
 from posts.models import Post
 from posts.selectors import visible_to
@@ -15,7 +16,7 @@ def post_is_visible_to(*, post: Post, user: CustomUser) -> bool:
 def require_visible(post: Post, user: CustomUser) -> None:
     """Raise PermissionDenied unless user may see post."""
     if not post_is_visible_to(post=post, user=user):
-        raise PermissionDenied("You cannot interact with this post.")
+        raise PermissionDenied(gettext("You cannot interact with this post."))
 
 
 def hold(post: Post) -> None:

@@ -15,8 +15,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from core import images
+from core.text import NUL_REFUSED
 from posts.models import Post, PostImage
 from posts.permissions import can_edit
 from posts.services.history import version_store
@@ -31,8 +33,8 @@ ALT_TEXT_MAX_LENGTH = PostImage._meta.get_field("alt_text").max_length or 1500
 # what one account can leave on the disk (a soft one: two uploads at once may pass it by one).
 MAX_DRAFTS = 20
 DRAFT_LIFETIME = timedelta(hours=24)
-ALT_REQUIRED = "Describe every image (alt text) for people who cannot see it."
-NOT_ATTACHABLE = "That image is not one of your uploads waiting to be posted."
+ALT_REQUIRED = gettext_lazy("Describe every image (alt text) for people who cannot see it.")
+NOT_ATTACHABLE = gettext_lazy("That image is not one of your uploads waiting to be posted.")
 
 Prepared = tuple[images.CleanImage, images.CleanImage]
 
@@ -70,10 +72,13 @@ def alt_text_clean(text: str, *, required: bool) -> str:
     if required and not alt:
         raise ValidationError({"alt_text": ALT_REQUIRED})
     if "\x00" in alt:
-        raise ValidationError({"alt_text": "Null characters are not allowed."})
+        raise ValidationError({"alt_text": NUL_REFUSED})
     if len(alt) > ALT_TEXT_MAX_LENGTH:
         raise ValidationError(
-            {"alt_text": f"Alt text is limited to {ALT_TEXT_MAX_LENGTH} characters."}
+            {
+                "alt_text": gettext("Alt text is limited to %(limit)d characters.")
+                % {"limit": ALT_TEXT_MAX_LENGTH}
+            }
         )
     return alt
 
@@ -95,7 +100,12 @@ def media_upload(*, owner: CustomUser, file: UploadedFile, alt_text: str = "") -
     alt = alt_text_clean(alt_text, required=False)
     if PostImage.objects.filter(owner=owner, post__isnull=True).count() >= MAX_DRAFTS:
         raise ValidationError(
-            {"file": f"You have {MAX_DRAFTS} images waiting to be posted: post or remove some."}
+            {
+                "file": gettext(
+                    "You have %(count)d images waiting to be posted: post or remove some."
+                )
+                % {"count": MAX_DRAFTS}
+            }
         )
     try:
         prepared = image_prepare(file)
@@ -138,9 +148,9 @@ def media_update(*, owner: CustomUser, media: PostImage, alt_text: str) -> PostI
     """
     post, locked = _lock_post_then_image(media)
     if post is None and locked.owner_id != owner.pk:
-        raise PermissionDenied("This image is not yours.")
+        raise PermissionDenied(gettext("This image is not yours."))
     if post is not None and not can_edit(owner, post):
-        raise PermissionDenied("Only the author can describe this image.")
+        raise PermissionDenied(gettext("Only the author can describe this image."))
     alt = alt_text_clean(alt_text, required=post is not None)
     if alt != locked.alt_text:
         if post is not None:
@@ -219,9 +229,11 @@ def drafts_to_attach(*, owner: CustomUser, ids: Sequence[int], extra: int = 0) -
         return []
     ids = list(ids)
     if len(set(ids)) != len(ids):
-        raise ValidationError({"media": "The same image is attached twice."})
+        raise ValidationError({"media": gettext("The same image is attached twice.")})
     if len(ids) + extra > MAX_IMAGES:
-        raise ValidationError({"media": f"Attach at most {MAX_IMAGES} images to a post."})
+        raise ValidationError(
+            {"media": gettext("Attach at most %(count)d images to a post.") % {"count": MAX_IMAGES}}
+        )
     found = {
         draft.pk: draft
         for draft in PostImage.objects.select_for_update().filter(
@@ -242,7 +254,7 @@ def attach(post: Post, drafts: Sequence[PostImage], *, start: int = 0) -> None:
         return
     for position, draft in enumerate(drafts, start=start):
         if draft.owner_id != post.author_id:
-            raise PermissionDenied("Only the uploader can attach an image.")
+            raise PermissionDenied(gettext("Only the uploader can attach an image."))
         draft.post, draft.position = post, position
     PostImage.objects.bulk_update(drafts, ["post", "position"])
 

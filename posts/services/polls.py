@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.text import clean_text
 from notifications.models import Kind
@@ -42,8 +43,8 @@ def poll_check(spec: PollSpec) -> None:
     if not MIN_OPTIONS <= len(titles) <= MAX_OPTIONS:
         raise ValidationError(
             {
-                "poll": f"A poll has {MIN_OPTIONS} to {MAX_OPTIONS} options; this one has "
-                f"{len(titles)}."
+                "poll": gettext("A poll has %(min)d to %(max)d options; this one has %(count)d.")
+                % {"min": MIN_OPTIONS, "max": MAX_OPTIONS, "count": len(titles)}
             }
         )
     for title in titles:
@@ -51,13 +52,15 @@ def poll_check(spec: PollSpec) -> None:
             title,
             field="poll",
             max_length=OPTION_MAX_LENGTH,
-            empty="A poll option cannot be empty.",
-            too_long="Poll options are limited to {limit} characters; “{text:.20}…” has {length}.",
+            empty=gettext("A poll option cannot be empty."),
+            too_long=gettext(
+                "Poll options are limited to {limit} characters; “{text:.20}…” has {length}."
+            ),
         )
     if len({title.casefold() for title in titles}) != len(titles):
-        raise ValidationError({"poll": "Poll options must be different from each other."})
+        raise ValidationError({"poll": gettext("Poll options must be different from each other.")})
     if not MIN_DURATION <= spec.expires_in <= MAX_DURATION:
-        raise ValidationError({"poll": "A poll stays open from 5 minutes to 7 days."})
+        raise ValidationError({"poll": gettext("A poll stays open from 5 minutes to 7 days.")})
 
 
 def poll_create(*, post: Post, spec: PollSpec) -> Poll:
@@ -87,21 +90,21 @@ def poll_vote(*, user: CustomUser, poll: Poll, option_ids: Sequence[int]) -> Pol
     if locked is None:
         raise Poll.DoesNotExist("This poll was just deleted.")
     if locked.closed_at is not None or locked.expired:
-        raise ValidationError({"poll": "This poll has ended."})
+        raise ValidationError({"poll": gettext("This poll has ended.")})
     ids = set(option_ids)
     if not ids:
-        raise ValidationError({"poll": "Choose an option to vote."})
+        raise ValidationError({"poll": gettext("Choose an option to vote.")})
     if not poll.multiple and len(ids) != 1:
-        raise ValidationError({"poll": "Choose only one option in this poll."})
+        raise ValidationError({"poll": gettext("Choose only one option in this poll.")})
     options = list(PollOption.objects.filter(poll=poll, pk__in=ids))
     if len(options) != len(ids):
-        raise ValidationError({"poll": "Choose among this poll's options."})
+        raise ValidationError({"poll": gettext("Choose among this poll's options.")})
     try:
         # The constraint pollvote_one_per_account settles two votes sent at once.
         with transaction.atomic():
             vote = PollVote.objects.create(poll=poll, user=user)
     except IntegrityError as error:
-        raise ValidationError({"poll": "You have already voted in this poll."}) from error
+        raise ValidationError({"poll": gettext("You have already voted in this poll.")}) from error
     PollVote.choices.through.objects.bulk_create(
         PollVote.choices.through(pollvote=vote, polloption=option) for option in options
     )

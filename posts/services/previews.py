@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import URLField
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.fetch import normalize_url
 from posts.models import LinkPreview, Post
@@ -64,7 +65,7 @@ def preview_store(
     """Store a card for url as fetched, without fetching it (demo data, imports)."""
     normalized = normalize_url(url)
     if normalized is None:
-        raise ValidationError({"url": "Enter an http or https link."})
+        raise ValidationError({"url": gettext("Enter an http or https link.")})
     preview, _ = LinkPreview.objects.update_or_create(
         url_hash=url_hash(normalized),
         defaults={

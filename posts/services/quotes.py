@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext
 
 from notifications.models import Kind
 from notifications.services import notification_create, notification_delete
@@ -20,17 +21,21 @@ def quote_refusal(*, user: CustomUser, post: Post) -> str | None:
     original = post.repost_of if post.repost_of_id is not None else post
     assert original is not None
     if not post_is_visible_to(post=original, user=user):
-        return "You cannot quote this post."
+        return gettext("You cannot quote this post.")
     if original.visibility not in OPEN_VISIBILITIES:
-        return "Only public and unlisted posts can be quoted."
+        return gettext("Only public and unlisted posts can be quoted.")
     author = original.author
     if author.pk == user.pk:
         return None
     if author.quote_policy == QuotePolicy.NOBODY:
-        return f"@{author.username} does not allow quotes of their posts."
+        return gettext("@%(name)s does not allow quotes of their posts.") % {
+            "name": author.username
+        }
     follows = Follow.objects.filter(follower=user, followee=author)
     if author.quote_policy == QuotePolicy.FOLLOWERS and not follows.exists():
-        return f"Only @{author.username}'s followers can quote their posts."
+        return gettext("Only @%(name)s's followers can quote their posts.") % {
+            "name": author.username
+        }
     return None
 
 
@@ -62,7 +67,7 @@ def quote_detach(*, user: CustomUser, quote: Post) -> Post:
     """
     quoted = quote.quote_of
     if quoted is None or quoted.author_id != user.pk:
-        raise PermissionDenied("Only the author of the quoted post can detach it.")
+        raise PermissionDenied(gettext("Only the author of the quoted post can detach it."))
     Post.objects.filter(pk=quote.pk).update(quote_of=None)
     quote.quote_of = None
     notification_delete(recipient=user, actor=quote.author, kind=Kind.QUOTE, post=quote)

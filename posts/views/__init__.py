@@ -7,6 +7,9 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import error_response
@@ -36,17 +39,17 @@ def post_detail(request: MemberRequest, username: str, pk: int) -> HttpResponse:
     post = get_object_or_404(selectors.thread_post(viewer, username=username, pk=pk))
     if post.repost_of_id is not None:
         return redirect(post.repost_of)  # type: ignore[arg-type]
-    form = PostForm(label="Your comment")
+    form = PostForm(label=_("Your comment"))
     status = 200
     if request.method == "POST":
-        form = PostForm(request.POST, label="Your comment")
+        form = PostForm(request.POST, label=_("Your comment"))
         if form.is_valid():
             try:
                 comment = services.post_create(
                     author=request.user, body=form.cleaned_data["body"], in_reply_to=post
                 )
             except PermissionDenied:
-                form.add_error(None, "You cannot comment on this post.")
+                form.add_error(None, _("You cannot comment on this post."))
             else:
                 if request.htmx:
                     visible = selectors.comments(request.user, post)
@@ -55,10 +58,10 @@ def post_detail(request: MemberRequest, username: str, pk: int) -> HttpResponse:
                         "comment": visible.get(pk=comment.pk),
                         # The count the card shows after a reload (cards' comment_count).
                         "comment_count": selectors.counted_replies(post).count(),
-                        "form": PostForm(label="Your comment"),
+                        "form": PostForm(label=_("Your comment")),
                     }
                     return render(request, "posts/detail.html#comment-added", context)
-                messages.success(request, "Comment added.")
+                messages.success(request, _("Comment added."))
                 return redirect(f"{post.get_absolute_url()}#comment-{comment.pk}")
         status = 400
         if request.htmx:
@@ -87,10 +90,10 @@ def post_edit(request: MemberRequest, username: str, pk: int) -> HttpResponse:
     """Edit a post's text, content warning, sensitive mark and images' alt text."""
     post = _get_post(request, username, pk)
     if not can_edit(request.user, post):
-        raise PermissionDenied("Only the author can edit this.")
+        raise PermissionDenied(_("Only the author can edit this."))
     initial = {"body": post.body, "spoiler_text": post.spoiler_text, "sensitive": post.sensitive}
     form = PostEditForm(
-        request.POST or None, initial=initial, label="Text", images=post.images.all()
+        request.POST or None, initial=initial, label=_("Text"), images=post.images.all()
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -110,7 +113,7 @@ def post_edit(request: MemberRequest, username: str, pk: int) -> HttpResponse:
             # with the reason and the typed text.
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Saved.")
+            messages.success(request, _("Saved."))
             return redirect(post)
     status = 400 if request.method == "POST" else 200
     return render(request, "posts/edit.html", {"post": post, "form": form}, status=status)
@@ -127,26 +130,26 @@ def post_delete(request: MemberRequest, username: str, pk: int) -> HttpResponse:
     if post is None:
         raise Http404("No such post.")
     if not can_delete(request.user, post):
-        raise PermissionDenied("You cannot delete this.")
+        raise PermissionDenied(_("You cannot delete this."))
     if request.method == "POST":
         parent = post.in_reply_to
         services.post_delete(user=request.user, post=post)
-        messages.success(request, "Comment deleted." if parent else "Post deleted.")
+        messages.success(request, _("Comment deleted.") if parent else _("Post deleted."))
         return HttpResponseRedirect(parent.get_absolute_url() if parent else reverse("home"))
     return render(request, "posts/delete.html", {"post": post, "hidden": hidden})
 
 
 Action = Callable[..., object]
 
-ACTIONS: dict[str, tuple[Action, str]] = {
-    "like": (services.post_like, "Liked."),
-    "unlike": (services.post_unlike, "Like removed."),
-    "repost": (services.post_repost, "Reposted to your followers."),
-    "unrepost": (services.post_unrepost, "Repost removed."),
-    "bookmark": (services.post_bookmark, "Saved to your bookmarks."),
-    "unbookmark": (services.post_unbookmark, "Removed from your bookmarks."),
-    "pin": (post_pin, "Pinned to your profile."),
-    "unpin": (post_unpin, "Unpinned from your profile."),
+ACTIONS: dict[str, tuple[Action, str | Promise]] = {
+    "like": (services.post_like, gettext_lazy("Liked.")),
+    "unlike": (services.post_unlike, gettext_lazy("Like removed.")),
+    "repost": (services.post_repost, gettext_lazy("Reposted to your followers.")),
+    "unrepost": (services.post_unrepost, gettext_lazy("Repost removed.")),
+    "bookmark": (services.post_bookmark, gettext_lazy("Saved to your bookmarks.")),
+    "unbookmark": (services.post_unbookmark, gettext_lazy("Removed from your bookmarks.")),
+    "pin": (post_pin, gettext_lazy("Pinned to your profile.")),
+    "unpin": (post_unpin, gettext_lazy("Unpinned from your profile.")),
 }
 
 
@@ -168,7 +171,7 @@ def _withdraw_unseen(request: MemberRequest, username: str, pk: int, action: str
         raise Http404("No such post.")
     if request.htmx:
         return HttpResponse(done)
-    messages.success(request, done)
+    messages.success(request, str(done))
     return redirect_back(request, reverse("home"))
 
 
@@ -197,5 +200,5 @@ def post_action(request: MemberRequest, username: str, pk: int, action: str) -> 
     if refusal:
         messages.error(request, refusal)
     else:
-        messages.success(request, done)
+        messages.success(request, str(done))
     return redirect_back(request, post.get_absolute_url())

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.http import redirect_back
@@ -50,7 +51,7 @@ def media_upload(request: MemberRequest) -> HttpResponse:
     if request.htmx:
         context = {"draft": draft, "slot": slot or 1, "alt": draft.alt_text}
         return render(request, "posts/_media.html#draft", context)
-    messages.success(request, "Image uploaded: describe it, then post.")
+    messages.success(request, _("Image uploaded: describe it, then post."))
     return redirect(f"{reverse('home')}?media={draft.pk}")
 
 
@@ -69,7 +70,7 @@ def media_update(request: MemberRequest, pk: int) -> HttpResponse:
         return render(request, "posts/_media.html#status", {"error": " ".join(error.messages)})
     if request.htmx:
         return render(request, "posts/_media.html#status", {})
-    messages.success(request, "Description saved.")
+    messages.success(request, _("Description saved."))
     fallback = image.post.get_absolute_url() if image.post else reverse("home")
     return redirect_back(request, fallback)
 
@@ -84,5 +85,5 @@ def media_remove(request: MemberRequest, pk: int) -> HttpResponse:
         if slot is None:
             return HttpResponse("")
         return render(request, "posts/_media.html#slot", {"n": slot})
-    messages.success(request, "Image removed.")
+    messages.success(request, _("Image removed."))
     return redirect_back(request, reverse("home"))

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.http import redirect_back
@@ -12,7 +13,7 @@ from posts.models import Post
 from posts.services.polls import poll_vote
 from users.http import MemberRequest
 
-NOT_AN_OPTION = "Choose among this poll's options."
+NOT_AN_OPTION = gettext_lazy("Choose among this poll's options.")
 
 
 def _option_ids(values: list[str]) -> list[int]:
@@ -59,5 +60,5 @@ def vote(request: MemberRequest, username: str, pk: int) -> HttpResponse:
     if error:
         messages.error(request, error)
     else:
-        messages.success(request, "Your vote was counted.")
+        messages.success(request, gettext("Your vote was counted."))
     return redirect_back(request, post.get_absolute_url())

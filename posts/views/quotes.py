@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.http import max_id_param, redirect_back
@@ -25,7 +26,7 @@ def quote_compose(request: MemberRequest, username: str, pk: int) -> HttpRespons
     refusal = quotes.quote_refusal(user=request.user, post=post)
     if refusal is not None:
         raise PermissionDenied(refusal)
-    form = QuoteForm(request.POST or None, label="Your comment on this post")
+    form = QuoteForm(request.POST or None, label=_("Your comment on this post"))
     if request.method == "POST" and form.is_valid():
         try:
             quote = post_create(
@@ -40,7 +41,7 @@ def quote_compose(request: MemberRequest, username: str, pk: int) -> HttpRespons
             for message in messages_:
                 form.add_error(None, message)
         else:
-            messages.success(request, "Quoted.")
+            messages.success(request, _("Quoted."))
             return redirect(quote)
     status = 400 if form.errors else 200
     return render(request, "posts/quote.html", {"quoted": post, "form": form}, status=status)
@@ -66,5 +67,5 @@ def quote_detach(request: MemberRequest, username: str, pk: int) -> HttpResponse
     quotes.quote_detach(user=request.user, quote=quote)
     if request.htmx:
         return render(request, "posts/_quote.html", {"quote": quote, "quoted": None})
-    messages.success(request, "Your post is detached from that quote.")
+    messages.success(request, _("Your post is detached from that quote."))
     return redirect_back(request, reverse("home"))

@@ -197,7 +197,7 @@ def test_someone_elses_draft_is_not_attached(member_client, other_user):
         member_client, {"body": "sneaky", "visibility": "public", "media": [str(theirs.pk)]}
     )
     assert response.status_code == 400
-    assert media_services.NOT_ATTACHABLE in html(response)
+    assert str(media_services.NOT_ATTACHABLE) in html(response)
     assert PostImage.objects.get(pk=theirs.pk).post is None
     assert not Post.objects.exists()
 

@@ -2,6 +2,7 @@ from django import template
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from users.models import CustomUser
 
@@ -17,7 +18,7 @@ def avatar(person: CustomUser, *, large: bool = False) -> SafeString:
     """
     size = 96 if large else 40
     src = person.avatar.url if person.avatar else static("img/avatar.svg")
-    alt = f"Avatar of @{person.username}" if large else ""
+    alt = _("Avatar of @%(name)s") % {"name": person.username} if large else ""
     css = "avatar avatar-large" if large else "avatar"
     return format_html(
         '<img class="{}" src="{}" alt="{}" width="{}" height="{}">', css, src, alt, size, size
