@@ -16,9 +16,16 @@ from io import BytesIO
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image, ImageOps
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+# What an upload input accepts (its `accept` attribute) and how forms name it.
+ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
+ACCEPTED_NAMES = "JPEG, PNG, WebP, GIF"
+# The one message for a file that is not an image, on every upload form (avatar, post images).
+NOT_AN_IMAGE = _("That file is not an image we can read. Choose a JPEG, PNG, WebP or GIF file.")
 # 16 MP covers every phone camera, and caps a decode at 64 MB (4 bytes a pixel).
 MAX_PIXELS = 16_000_000
 # Pillow's own guard; it refuses at twice this, before our check can word the refusal.
@@ -53,11 +60,31 @@ class CleanImage:
     height: int
 
 
+# What an upload is called inside the messages below ("That image is ...").
+_WHAT = {
+    "image": pgettext_lazy("an upload, inside a sentence", "image"),
+    "avatar": pgettext_lazy("an upload, inside a sentence", "avatar"),
+}
+
+
+def _called(what: str) -> str:
+    """Return what an upload is called in the active language."""
+    return str(_WHAT.get(what, what))
+
+
 def _too_many_pixels(what: str, size: tuple[int, int] | None = None) -> ValidationError:
-    limit = f"the limit is {MAX_PIXELS // 1_000_000} million pixels."
+    limit = MAX_PIXELS // 1_000_000
     if size is None:
-        return ValidationError(f"That {what} has too many pixels; {limit}")
-    return ValidationError(f"That {what} is {size[0]} x {size[1]} pixels; {limit}")
+        message = gettext(
+            "That %(what)s has too many pixels; the limit is %(limit)d million pixels."
+        )
+        return ValidationError(message % {"what": _called(what), "limit": limit})
+    message = gettext(
+        "That %(what)s is %(width)d x %(height)d pixels; the limit is %(limit)d million pixels."
+    )
+    return ValidationError(
+        message % {"what": _called(what), "width": size[0], "height": size[1], "limit": limit}
+    )
 
 
 @contextmanager
@@ -75,30 +102,39 @@ def _pillow(what: str) -> Iterator[None]:
     except Exception as e:
         # Fuzzed files make Pillow raise IndexError, ValueError, struct.error, EOFError,
         # OSError, SyntaxError, TypeError...: each is a file we cannot read, not a server fault.
-        raise ValidationError(
-            f"That file is not an image we can read. Upload a JPEG, PNG, WebP or GIF {what}."
-        ) from e
+        raise ValidationError(NOT_AN_IMAGE) from e
 
 
 def open_upload(upload: UploadedFile, *, max_bytes: int, what: str = "image") -> Image.Image:
     """Return the upload opened but not decoded, after checking its bytes, format and pixels."""
     if upload.size is not None and upload.size > max_bytes:
         raise ValidationError(
-            f"That {what} is {upload.size / 1_048_576:.1f} MB; the limit is "
-            f"{max_bytes // 1_048_576} MB."
+            gettext("That %(what)s is %(size).1f MB; the limit is %(limit)d MB.")
+            % {
+                "what": _called(what),
+                "size": upload.size / 1_048_576,
+                "limit": max_bytes // 1_048_576,
+            }
         )
     with _pillow(what):
         upload.seek(0)
         probe = Image.open(upload)  # reads the header only
         if probe.format not in ALLOWED_FORMATS:
             raise ValidationError(
-                f"{probe.format or 'That'} images are not supported. Use JPEG, PNG, WebP or GIF."
+                gettext("%(format)s images are not supported. Use JPEG, PNG, WebP or GIF.")
+                % {"format": probe.format}
+                if probe.format
+                else gettext("That kind of image is not supported. Use JPEG, PNG, WebP or GIF.")
             )
         if probe.width * probe.height > MAX_PIXELS:
             raise _too_many_pixels(what, probe.size)
         if probe.format == "JPEG" and _jpeg_scans(upload) > MAX_JPEG_SCANS:
             raise ValidationError(
-                f"That {what} is saved in too many passes to decode. Save it again as a plain JPEG."
+                gettext(
+                    "That %(what)s is saved in too many passes to decode. Save it again as a "
+                    "plain JPEG."
+                )
+                % {"what": _called(what)}
             )
         probe.verify()
         upload.seek(0)

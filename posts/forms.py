@@ -9,7 +9,11 @@ from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundWidget
 from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from core import images
 from posts.models import Post, PostImage, Visibility
 from posts.selectors import media_drafts
 from posts.services import (
@@ -21,6 +25,7 @@ from posts.services import (
 from posts.services.media import (
     ALT_REQUIRED,
     ALT_TEXT_MAX_LENGTH,
+    IMAGE_MAX_BYTES,
     media_delete,
     media_describe,
     media_upload,
@@ -28,14 +33,14 @@ from posts.services.media import (
 from posts.services.polls import MAX_OPTIONS, OPTION_MAX_LENGTH, PollSpec, poll_check
 from users.models import CustomUser
 
-ALT_MISSING = "Describe this image for people who cannot see it."
+ALT_MISSING = _("Describe this image for people who cannot see it.")
 
 
 class PostForm(forms.Form):
     """The text of a post or comment; the rules live in posts.services."""
 
     body = forms.CharField(
-        label="What's happening?",
+        label=_("What's happening?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         strip=True,
     )
@@ -43,8 +48,10 @@ class PostForm(forms.Form):
     def __init__(self, *args: Any, label: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         limit = settings.MSG_MAX_POST_LENGTH
-        self.fields["body"].widget.attrs["maxlength"] = str(limit)
-        self.fields["body"].help_text = f"Up to {limit} characters."
+        # No maxlength: the browser would cut a longer paste short without a word. The server
+        # refuses it with the text kept, and static/js/compose.js counts as post_body_clean does.
+        self.fields["body"].widget.attrs.update(COUNTER_ATTRS, **{"data-max-length": str(limit)})
+        self.fields["body"].help_text = gettext("Up to %(limit)d characters.") % {"limit": limit}
         if label:
             self.fields["body"].label = label
 
@@ -65,35 +72,67 @@ class ContentWarningForm(PostForm):
             raise ValidationError(error.message_dict["spoiler_text"]) from error
 
 
+def _spoiler_text_help() -> str:
+    return gettext(
+        "Up to %(limit)d characters. The text and images hide behind it until the reader "
+        "chooses “Show more”."
+    ) % {"limit": SPOILER_MAX_LENGTH}
+
+
 def _spoiler_text_field() -> forms.CharField:
-    """Return the content-warning field of the compose and edit forms."""
+    """Return the content-warning field of the compose and edit forms (built when a form
+    class is defined, so its texts are lazy: translated when shown)."""
     return forms.CharField(
-        label="Content warning (optional)",
+        label=_("Content warning (optional)"),
         required=False,
         max_length=SPOILER_MAX_LENGTH,
-        help_text=(
-            f"Up to {SPOILER_MAX_LENGTH} characters. The text and images hide behind it "
-            "until the reader chooses “Show more”."
-        ),
+        help_text=lazy(_spoiler_text_help, str)(),
     )
 
 
 def _sensitive_field() -> forms.BooleanField:
     """Return the sensitive-media checkbox of the compose and edit forms."""
     return forms.BooleanField(
-        label="Sensitive media: blur the images until the reader chooses to see them",
+        label=_("Sensitive media: blur the images until the reader chooses to see them"),
         required=False,
     )
 
 
 # What each audience means, next to its radio button in the compose form.
 VISIBILITY_HELP = {
-    Visibility.PUBLIC: "Everyone, on explore and tag pages.",
-    Visibility.UNLISTED: "Everyone with the link, but not on explore, tags or search.",
-    Visibility.FOLLOWERS: "Only your followers.",
-    Visibility.DIRECT: "Only the people you @mention.",
+    Visibility.PUBLIC: _("Everyone, on explore and tag pages."),
+    Visibility.UNLISTED: _("Everyone with the link, but not on explore, tags or search."),
+    Visibility.FOLLOWERS: _("Only your followers."),
+    Visibility.DIRECT: _("Only the people you @mention."),
 }
-IMAGE_TYPES = "image/jpeg,image/png,image/webp,image/gif"
+IMAGE_TYPES = images.ACCEPT
+# The texts of the live character counter (static/js/compose.js puts the number in {n}).
+COUNTER_ATTRS = {
+    "data-counter-one": _("{n} character left"),
+    "data-counter-other": _("{n} characters left"),
+    "data-counter-over-one": _("{n} character over the limit"),
+    "data-counter-over-other": _("{n} characters over the limit"),
+}
+
+
+def image_limits() -> str:
+    """Return the limits of post images as the compose form states them."""
+    return _("Up to %(count)d images: %(types)s, at most %(size)d MB each.") % {
+        "count": MAX_IMAGES,
+        "types": images.ACCEPTED_NAMES,
+        "size": IMAGE_MAX_BYTES // 1_048_576,
+    }
+
+
+def _image_field(label: str) -> forms.ImageField:
+    """Return a file input for one post image; a file that is not an image gets the message
+    the avatar form gives (core.images.NOT_AN_IMAGE), not Django's own."""
+    return forms.ImageField(
+        label=label,
+        required=False,
+        error_messages={"invalid_image": images.NOT_AN_IMAGE},
+        widget=forms.FileInput(attrs={"accept": IMAGE_TYPES}),
+    )
 
 
 def _media_ids(values: Iterable[Any]) -> list[int]:
@@ -103,7 +142,7 @@ def _media_ids(values: Iterable[Any]) -> list[int]:
         text = str(value).strip()
         # isdigit() alone accepts "²" and other Unicode digits that int() rejects.
         if not (text.isascii() and text.isdigit() and len(text) < 19):
-            raise ValidationError("An uploaded image could not be found: choose it again.")
+            raise ValidationError(_("An uploaded image could not be found: choose it again."))
         if int(text) not in ids:
             ids.append(int(text))
     return ids
@@ -147,7 +186,7 @@ class ComposeForm(ContentWarningForm):
     """
 
     visibility = forms.ChoiceField(
-        label="Who can see this?",
+        label=_("Who can see this?"),
         choices=Visibility.choices,
         initial=Visibility.PUBLIC,
         widget=forms.RadioSelect,
@@ -170,13 +209,9 @@ class ComposeForm(ContentWarningForm):
         self.fields["media"] = MediaIdsField(required=False)
         # The file inputs of the form without JavaScript (htmx uploads each one when chosen).
         for n in range(1, MAX_IMAGES + 1):
-            self.fields[f"image_{n}"] = forms.ImageField(
-                label=f"Image {n}",
-                required=False,
-                widget=forms.FileInput(attrs={"accept": IMAGE_TYPES}),
-            )
+            self.fields[f"image_{n}"] = _image_field(gettext("Image %(n)d") % {"n": n})
             self.fields[f"image_{n}_alt"] = forms.CharField(
-                label=f"Description of image {n} (alt text)",
+                label=gettext("Description of image %(n)d (alt text)") % {"n": n},
                 required=False,
                 max_length=ALT_TEXT_MAX_LENGTH,
             )
@@ -202,7 +237,7 @@ class ComposeForm(ContentWarningForm):
 
     def _add_alt_field(self, draft: PostImage) -> None:
         self.fields[f"alt_{draft.pk}"] = forms.CharField(
-            label="Description (alt text)",
+            label=_("Description (alt text)"),
             required=False,
             max_length=ALT_TEXT_MAX_LENGTH,
             initial=draft.alt_text,
@@ -215,7 +250,7 @@ class ComposeForm(ContentWarningForm):
             return None
         quoted = Post.objects.select_related("author", "repost_of__author").filter(pk=pk).first()
         if quoted is None:
-            raise ValidationError("The post you are quoting is no longer available.")
+            raise ValidationError(_("The post you are quoting is no longer available."))
         return quoted
 
     def clean(self) -> dict:
@@ -226,9 +261,12 @@ class ComposeForm(ContentWarningForm):
                 self.add_error(name, ALT_MISSING)
         return cleaned
 
+    def image_limits(self) -> str:
+        return image_limits()
+
     def visibility_options(self) -> list[tuple[BoundWidget, str]]:
         """Return each visibility radio button with what it means."""
-        return [(radio, VISIBILITY_HELP[radio.data["value"]]) for radio in self["visibility"]]
+        return [(radio, str(VISIBILITY_HELP[radio.data["value"]])) for radio in self["visibility"]]
 
     def media_errors(self) -> list[str]:
         return [str(error) for error in self.errors.get("media", [])]
@@ -334,13 +372,13 @@ class ComposeForm(ContentWarningForm):
 
 # How long a poll stays open, in minutes.
 POLL_DURATIONS = [
-    (5, "5 minutes"),
-    (30, "30 minutes"),
-    (60, "1 hour"),
-    (6 * 60, "6 hours"),
-    (24 * 60, "1 day"),
-    (3 * 24 * 60, "3 days"),
-    (7 * 24 * 60, "7 days"),
+    (5, _("5 minutes")),
+    (30, _("30 minutes")),
+    (60, _("1 hour")),
+    (6 * 60, _("6 hours")),
+    (24 * 60, _("1 day")),
+    (3 * 24 * 60, _("3 days")),
+    (7 * 24 * 60, _("7 days")),
 ]
 
 
@@ -353,21 +391,21 @@ class PollForm(forms.Form):
     # Optional: a form that leaves it out (no poll at all, a client without the select) gets
     # the default length.
     duration = forms.TypedChoiceField(
-        label="Poll length",
+        label=_("Poll length"),
         choices=POLL_DURATIONS,
         coerce=int,
         initial=DEFAULT_POLL_MINUTES,
         required=False,
         empty_value=None,
     )
-    multiple = forms.BooleanField(label="Allow several choices", required=False)
+    multiple = forms.BooleanField(label=_("Allow several choices"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "poll")
         super().__init__(*args, **kwargs)
         for n in range(1, MAX_OPTIONS + 1):
             self.fields[f"option_{n}"] = forms.CharField(
-                label=f"Option {n}",
+                label=gettext("Option %(n)d") % {"n": n},
                 required=False,
                 max_length=OPTION_MAX_LENGTH,
                 strip=True,
@@ -419,11 +457,11 @@ class PostEditForm(ContentWarningForm):
         limit = PostImage._meta.get_field("alt_text").max_length
         for n, image in enumerate(self.images, start=1):
             self.fields[f"alt_{image.pk}"] = forms.CharField(
-                label=f"Description of image {n} (alt text)",
+                label=gettext("Description of image %(n)d (alt text)") % {"n": n},
                 max_length=limit,
                 initial=image.alt_text,
                 widget=forms.Textarea(attrs={"rows": 2}),
-                error_messages={"required": "Describe this image for people who cannot see it."},
+                error_messages={"required": ALT_MISSING},
             )
 
     def image_fields(self) -> list[tuple[PostImage, forms.BoundField]]:
@@ -442,19 +480,23 @@ class QuoteForm(ContentWarningForm):
     post is in the address; posts.services.quotes checks who may quote it)."""
 
     visibility = forms.ChoiceField(
-        label="Who can see this?", choices=Visibility.choices, initial=Visibility.PUBLIC
+        label=_("Who can see this?"), choices=Visibility.choices, initial=Visibility.PUBLIC
     )
     spoiler_text = forms.CharField(
-        label="Content warning (optional)", required=False, max_length=SPOILER_MAX_LENGTH
+        label=_("Content warning (optional)"), required=False, max_length=SPOILER_MAX_LENGTH
     )
 
 
 class MediaUploadForm(forms.Form):
     """One image uploaded before its post (posts.services.media_upload)."""
 
-    file = forms.ImageField(label="Image", widget=forms.FileInput(attrs={"accept": IMAGE_TYPES}))
+    file = forms.ImageField(
+        label=_("Image"),
+        error_messages={"invalid_image": images.NOT_AN_IMAGE},
+        widget=forms.FileInput(attrs={"accept": IMAGE_TYPES}),
+    )
     alt_text = forms.CharField(
-        label="Description (alt text)", required=False, max_length=ALT_TEXT_MAX_LENGTH
+        label=_("Description (alt text)"), required=False, max_length=ALT_TEXT_MAX_LENGTH
     )
 
     @classmethod

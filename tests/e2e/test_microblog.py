@@ -245,6 +245,8 @@ def test_an_image_uploaded_first_survives_a_refused_post_and_its_alt_text_is_edi
     a.get_by_text("Add images (up to 4)", exact=True).click()
     mark_document(a)
     field(a, "Image 1").set_input_files(png(tmp_path / "pier.png", (640, 480)))
+    # The upload is done when the server's draft (its hidden media id) replaces the preview.
+    expect(a.locator("input[type=hidden][name=media]")).to_have_count(1)
     thumb = a.locator(".compose-media img.compose-thumb")
     expect(thumb).to_have_count(1)
     assert thumb.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
