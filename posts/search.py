@@ -1,23 +1,64 @@
-"""Full-text search over posts: SQLite FTS5 or PostgreSQL full-text search.
+"""Full-text search over posts: SQLite FTS5 or PostgreSQL full-text search, same results.
 
-SQLite keeps a separate FTS5 table (`post_search`), written by the post services through
-`index_post` and `unindex_posts`. PostgreSQL searches the posts table itself through a GIN
-index on the same expression the query uses, so there is nothing to keep in sync.
+SQLite keeps a separate FTS5 table (`post_search`, tokenizer unicode61 with diacritics
+removed), written by the post services through `index_post` and `unindex_posts`. PostgreSQL
+searches the posts table itself through a GIN index on `to_tsvector('simple', ...)` of the body
+with the same diacritics folded (`FOLD_FROM` to `FOLD_TO`, posts migration 0010), so there is
+nothing to keep in sync.
+
+A query is split into words (letters and digits); each word matches by prefix of its light
+stem (`stem`: "databases" -> "databas", so it finds "database" too; "sql" finds "SQLite").
+Posts holding every word exactly come first, then the other matches, newest first in each.
+The words are quoted into the engine's syntax, so no input is ever an operator.
 """
 
 import re
 from collections.abc import Iterable
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import FloatField, QuerySet
+from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
 from posts.models import Post
 
 FTS_TABLE = "post_search"
 PG_CONFIG = "simple"
-_WORD = re.compile(r"\w+", re.UNICODE)
+# A word is a run of letters and digits: "_" and punctuation separate words, as in FTS5's
+# unicode61 tokenizer.
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+MAX_WORDS = 16
+
+# The letters with diacritics that FTS5's unicode61 tokenizer (remove_diacritics 2) folds to an
+# ASCII letter, and that letter: generated from SQLite 3.40 for U+00C0-U+024F and
+# U+1E00-U+1EFF. PostgreSQL applies the same translate() in its index (posts migration 0010
+# holds a copy), so "cafe" finds "Café" on both databases.
+FOLD_FROM = (
+    "ÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝàáâãäåçèéêëìíîïñòóôõöùúûüýÿĀāĂăĄąĆ"
+    "ćĈĉĊċČčĎďĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĨĩĪīĬĭĮįİĴĵĶķĹĺĻļĽľŃńŅņŇňŌōŎŏŐő"
+    "ŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŨũŪūŬŭŮůŰűŲųŴŵŶŷŸŹźŻżŽžſƠơƯưǍǎǏǐǑǒǓǔǕǖǗǘǙǚ"
+    "ǛǜǞǟǦǧǨǩǪǫǬǭǰǴǵǸǹǺǻȀȁȂȃȄȅȆȇȈȉȊȋȌȍȎȏȐȑȒȓȔȕȖȗȘșȚțȞȟȦȧȨȩȪȫȬȭȮȯȰ"
+    "ȱȲȳḀḁḂḃḄḅḆḇḈḉḊḋḌḍḎḏḐḑḒḓḔḕḖḗḘḙḚḛḜḝḞḟḠḡḢḣḤḥḦḧḨḩḪḫḬḭḮḯḰḱḲḳḴḵḶḷḸ"
+    "ḹḺḻḼḽḾḿṀṁṂṃṄṅṆṇṈṉṊṋṌṍṎṏṐṑṒṓṔṕṖṗṘṙṚṛṜṝṞṟṠṡṢṣṤṥṦṧṨṩṪṫṬṭṮṯṰṱṲṳṴ"
+    "ṵṶṷṸṹṺṻṼṽṾṿẀẁẂẃẄẅẆẇẈẉẊẋẌẍẎẏẐẑẒẓẔẕẖẗẘẙẛẠạẢảẤấẦầẨẩẪẫẬậẮắẰằẲẳẴẵ"
+    "ẶặẸẹẺẻẼẽẾếỀềỂểỄễỆệỈỉỊịỌọỎỏỐốỒồỔổỖỗỘộỚớỜờỞởỠỡỢợỤụỦủỨứỪừỬửỮữỰự"
+    "ỲỳỴỵỶỷỸỹ"
+)
+FOLD_TO = (
+    "aaaaaaceeeeiiiinooooouuuuyaaaaaaceeeeiiiinooooouuuuyyaaaaaac"
+    "cccccccddeeeeeeeeeegggggggghhiiiiiiiiijjkkllllllnnnnnnoooooo"
+    "rrrrrrssssssssttttuuuuuuuuuuuuwwyyyzzzzzzsoouuaaiioouuuuuuuu"
+    "uuaaggkkoooojggnnaaaaaaeeeeiiiioooorrrruuuusstthhaaeeooooooo"
+    "oyyaabbbbbbccddddddddddeeeeeeeeeeffgghhhhhhhhhhiiiikkkkkklll"
+    "lllllmmmmmmnnnnnnnnoooooooopppprrrrrrrrssssssssssttttttttuuu"
+    "uuuuuuuvvvvwwwwwwwwwwxxxxyyzzzzzzhtwysaaaaaaaaaaaaaaaaaaaaaa"
+    "aaeeeeeeeeeeeeeeeeiiiioooooooooooooooooooooooouuuuuuuuuuuuuu"
+    "yyyyyyyy"
+)
+_FOLD = str.maketrans(FOLD_FROM, FOLD_TO)
+PG_VECTOR = (
+    f"to_tsvector('{PG_CONFIG}'::regconfig, "
+    f"translate(COALESCE(posts_post.body, ''), '{FOLD_FROM}', '{FOLD_TO}'))"
+)
 
 
 def is_sqlite() -> bool:
@@ -47,38 +88,74 @@ def unindex_posts(ids: Iterable[int]) -> None:
             cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", chunk)
 
 
-def _fts5_query(text: str) -> str:
-    """Turn user input into a safe FTS5 query: every word quoted, all words required."""
-    words = _WORD.findall(text)
-    return " ".join('"' + w.replace('"', "") + '"' for w in words)
+# Suffixes stripped by stem(), longest first: a light English stemmer (plurals, -ing, -ed).
+_SUFFIXES = ("ies", "ing", "es", "ed", "s")
+_MIN_STEM = 3
 
 
-def search_posts(qs: QuerySet[Post], text: str, *, limit: int) -> QuerySet[Post]:
-    """Filter qs (already limited to what the reader may see) to posts matching text, best first."""
-    if not _WORD.search(text):
-        return qs.none()
+def stem(word: str) -> str:
+    """Return word without one plural, -ing or -ed ending (or a "y" after a consonant),
+    keeping at least 3 letters.
+
+    The stem is matched as a prefix, so cutting too much only finds more ("databases" ->
+    "databas" finds "database"); "ss" is kept ("class" stays "class").
+    """
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
+            if suffix == "s" and word.endswith("ss"):
+                continue
+            return word[: -len(suffix)]
+    # "story" -> "stor", to find "stories" too (but "play" stays: "plays" is found anyway).
+    if len(word) > _MIN_STEM and word.endswith("y") and word[-2] not in "aeiouy":
+        return word[:-1]
+    return word
+
+
+def query_words(text: str) -> list[str]:
+    """Return the words of a search, lower-cased and with diacritics folded (at most 16)."""
+    return [w.lower().translate(_FOLD) for w in _WORD.findall(text)][:MAX_WORDS]
+
+
+def _match(words: list[str], *, prefix: bool) -> RawSQL:
+    """Return the condition "every word matches" (each word's stem by prefix, or exactly)."""
     if is_sqlite():
-        # Match and rank inside the one query, after the reader's visibility filters, so posts
-        # the reader may not see can never crowd out those they may.
-        match = _fts5_query(text)
-        matching = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
-        bm25 = RawSQL(
-            f"SELECT bm25({FTS_TABLE}) FROM {FTS_TABLE} "
-            f"WHERE {FTS_TABLE} MATCH %s AND rowid = posts_post.id",
+        terms = [stem(w) if prefix else w for w in words]
+        # Every term quoted, so AND, OR, NOT, NEAR, ":" or "-" are words, never operators.
+        match = " ".join('"' + t.replace('"', '""') + '"' + ("*" if prefix else "") for t in terms)
+        return RawSQL(
+            f"posts_post.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
             [match],
-            output_field=FloatField(),
+            output_field=BooleanField(),
         )
-        return qs.filter(pk__in=matching).annotate(rank=bm25).order_by("rank", "-id")[:limit]
-    vector = SearchVector("body", config=PG_CONFIG)
-    # "plain": every word required and no operators (-, or, quotes), exactly like FTS5 above.
-    query = SearchQuery(text, config=PG_CONFIG, search_type="plain")
-    # Ranking recomputes each row's tsvector, so rank only the newest matches: the GIN index
-    # finds them without that cost, and a common word cannot make the page slow.
-    newest = (
-        qs.annotate(search=vector).filter(search=query).order_by("-id").values("pk")[: limit * 5]
+    # Words hold only letters and digits; quoting them makes each one lexeme all the same.
+    terms = ["'" + (stem(w) if prefix else w) + "'" + (":*" if prefix else "") for w in words]
+    return RawSQL(
+        f"{PG_VECTOR} @@ to_tsquery('{PG_CONFIG}'::regconfig, %s)",
+        [" & ".join(terms)],
+        output_field=BooleanField(),
     )
-    return (
-        qs.filter(pk__in=newest)
-        .annotate(rank=SearchRank(vector, query))
-        .order_by("-rank", "-id")[:limit]
+
+
+def matching_ids(qs: QuerySet[Post], text: str, *, limit: int) -> list[int]:
+    """Return the ids of up to limit posts of qs (the reader's visible posts) matching text:
+    those holding every word exactly first, then those matching by prefix and stem, newest
+    first in each.
+
+    Two short queries (the newest exact matches, the newest others), each walking the
+    reader's visible posts newest first, so posts the reader may not see never crowd out
+    those they may, and a common word costs no ranking of every match.
+    """
+    words = query_words(text)
+    if not words or limit <= 0:
+        return []
+    exact = list(
+        qs.filter(_match(words, prefix=False)).order_by("-id").values_list("pk", flat=True)[:limit]
     )
+    # Asked even when the exact matches fill the page, so a search always costs the same.
+    others = (
+        qs.filter(_match(words, prefix=True))
+        .exclude(pk__in=exact)
+        .order_by("-id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return (exact + list(others))[:limit]

@@ -16,6 +16,7 @@ from django.db.models import (
     BooleanField,
     Case,
     CharField,
+    Count,
     Exists,
     F,
     OuterRef,
@@ -45,7 +46,7 @@ from posts.models import (
     Tag,
     Visibility,
 )
-from posts.search import search_posts as full_text
+from posts.search import matching_ids
 from posts.text import normalize_tag
 from social.models import Block, Follow, Mute
 from social.selectors import (
@@ -53,6 +54,7 @@ from social.selectors import (
     followee_ids,
     hidden_author_ids,
     people_shown_to,
+    with_follow_flag,
 )
 from users.models import CustomUser
 
@@ -358,6 +360,13 @@ def quote_of_mine(viewer: CustomUser, *, username: str, pk: int) -> QuerySet[Pos
     return qs.select_related("author", "quote_of__author")
 
 
+def post_readable(viewer: CustomUser | None, *, username: str, pk: int) -> QuerySet[Post]:
+    """Return the post at /@username/pk/ with its author, if viewer may open it (no card:
+    the pages of its likes and reposts show only its address)."""
+    qs = _readable(viewer).filter(pk=pk, author__username__iexact=username)
+    return qs.select_related("author")
+
+
 def post_at(*, username: str, pk: int) -> QuerySet[Post]:
     """Return the post at /@username/pk/ whoever may see it (to take back one's marks)."""
     return Post.objects.filter(pk=pk, author__username__iexact=username)
@@ -379,25 +388,31 @@ def comments(viewer: CustomUser | None, post: Post) -> QuerySet[Post]:
 
 
 def likers(viewer: CustomUser, post: Post) -> QuerySet[Like]:
-    """Likes of post with their users, newest first, without accounts blocked either way or
-    deactivated."""
+    """Likes of post with their users and whether viewer follows them (is_followed), newest
+    first, without accounts blocked either way or deactivated."""
     qs = Like.objects.filter(post=post).select_related("user").order_by("-id")
-    return people_shown_to(qs, viewer, person="user")
+    return with_follow_flag(people_shown_to(qs, viewer, person="user"), viewer, person="user")
 
 
 def reposters(viewer: CustomUser, post: Post) -> QuerySet[Post]:
-    """Reposts of post with their authors, newest first, without accounts blocked either way or
-    deactivated."""
+    """Reposts of post with their authors and whether viewer follows them (is_followed),
+    newest first, without accounts blocked either way or deactivated."""
     qs = Post.objects.filter(repost_of=post).select_related("author").order_by("-id")
-    return people_shown_to(qs, viewer, person="author")
+    return with_follow_flag(people_shown_to(qs, viewer, person="author"), viewer, person="author")
 
 
 def search_posts(viewer: CustomUser, text: str, *, limit: int = 20) -> QuerySet[Post]:
-    """Return the posts matching text that viewer may see, best match first."""
+    """Return the posts matching text that viewer may see: those holding every word exactly
+    first, then those matching by prefix and stem, newest first in each (posts.search)."""
     # Unlisted posts are found only by their author; direct messages never.
     listed = visible_to(viewer).filter(repost_of__isnull=True).exclude(LISTED_NOWHERE)
     listed = listed.exclude(Q(visibility=Visibility.UNLISTED) & ~Q(author=viewer))
-    return full_text(cards(listed, viewer), text, limit=limit)
+    # Two steps: the ids first, over the visibility rules alone, then the cards of those ids.
+    ids = matching_ids(listed, text, limit=limit)
+    if not ids:
+        return Post.objects.none()
+    order = Case(*(When(pk=pk, then=Value(n)) for n, pk in enumerate(ids)))
+    return cards(Post.objects.filter(pk__in=ids), viewer).order_by(order)
 
 
 def search_tags(viewer: CustomUser, text: str, *, limit: int = 10) -> QuerySet[Tag]:
@@ -411,6 +426,25 @@ def search_tags(viewer: CustomUser, text: str, *, limit: int = 10) -> QuerySet[T
         Tag.objects.filter(name__startswith=normalize_tag(text))
         .filter(Exists(seen))
         .order_by("name")[:limit]
+    )
+
+
+def trending_tags(since: datetime, *, limit: int = 5) -> QuerySet[Tag]:
+    """Return the tags of the most public posts since then, counted by distinct authors
+    (then by posts), leaving out deactivated authors' posts; one query."""
+    used = Q(
+        posts__created_at__gte=since,
+        posts__visibility=Visibility.PUBLIC,
+        posts__author__is_active=True,
+        posts__repost_of__isnull=True,
+    )
+    return (
+        Tag.objects.filter(used)
+        .annotate(
+            authors=Count("posts__author", distinct=True, filter=used),
+            uses=Count("posts", distinct=True, filter=used),
+        )
+        .order_by("-authors", "-uses", "name")[:limit]
     )
 
 

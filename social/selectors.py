@@ -1,7 +1,7 @@
 """Reads about the social graph: the questions other apps ask about it, profile headers and
 the lists of followers, following, blocks and mutes."""
 
-from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from core.queries import subquery_count
@@ -92,16 +92,59 @@ def profile_header(viewer: CustomUser | None, other: CustomUser) -> dict:
 
 
 def followers(viewer: CustomUser, person: CustomUser) -> QuerySet[Follow]:
-    """Follow edges into person, with the follower loaded (paginate newest first), leaving out
-    accounts viewer must not be shown (blocked either way, deactivated)."""
+    """Follow edges into person, with the follower loaded (paginate newest first) and whether
+    viewer follows them (is_followed), leaving out accounts viewer must not be shown (blocked
+    either way, deactivated)."""
     qs = Follow.objects.filter(followee=person).select_related("follower")
-    return people_shown_to(qs, viewer, person="follower")
+    return with_follow_flag(
+        people_shown_to(qs, viewer, person="follower"), viewer, person="follower"
+    )
 
 
 def following(viewer: CustomUser, person: CustomUser) -> QuerySet[Follow]:
     """Follow edges out of person, with the followee loaded, as followers() filters them."""
     qs = Follow.objects.filter(follower=person).select_related("followee")
-    return people_shown_to(qs, viewer, person="followee")
+    return with_follow_flag(
+        people_shown_to(qs, viewer, person="followee"), viewer, person="followee"
+    )
+
+
+def with_follow_flag(qs: QuerySet, viewer: CustomUser, *, person: str = "") -> QuerySet:
+    """Annotate each row with is_followed: whether viewer follows the account (the row, or the
+    account at the field called person), for the follow buttons of a list, in the same query."""
+    followee = OuterRef(f"{person}_id" if person else "pk")
+    return qs.annotate(
+        is_followed=Exists(Follow.objects.filter(follower=viewer, followee=followee))
+    )
+
+
+def people_of(edges: list, person: str) -> list[CustomUser]:
+    """Return the account at the field called person of each row of a page (followers,
+    following, likes, reposts), carrying the row's is_followed (with_follow_flag)."""
+    people = []
+    for edge in edges:
+        account = getattr(edge, person)
+        account.is_followed = getattr(edge, "is_followed", False)
+        people.append(account)
+    return people
+
+
+def who_to_follow(user: CustomUser, limit: int = 3) -> QuerySet[CustomUser]:
+    """Return accounts to suggest to user, best first, in one query: those followed by the
+    most of the accounts user follows, then the most followed, then the newest; never user,
+    anyone user follows, blocked either way, muted by user, or deactivated."""
+    qs = CustomUser.objects.filter(is_active=True).exclude(pk=user.pk)
+    qs = qs.exclude(pk__in=followee_ids(user))
+    for hidden in hidden_author_ids(user):
+        qs = qs.exclude(pk__in=hidden)
+    followed_by = Follow.objects.filter(followee=OuterRef("pk"), follower__is_active=True)
+    return qs.annotate(
+        followed_by_followees=subquery_count(
+            followed_by.filter(follower__in=followee_ids(user)), "followee"
+        ),
+        followers_count=subquery_count(followed_by, "followee"),
+        is_followed=Value(False, output_field=BooleanField()),
+    ).order_by("-followed_by_followees", "-followers_count", "-id")[:limit]
 
 
 def blocks(user: CustomUser) -> QuerySet[Block]:
@@ -113,13 +156,33 @@ def mutes(user: CustomUser) -> QuerySet[Mute]:
 
 
 def search_people(viewer: CustomUser, text: str, *, limit: int = 10) -> QuerySet[CustomUser]:
-    """Active accounts whose username or display name starts with text (blocked ones hidden)."""
-    qs = CustomUser.objects.filter(
-        Q(username__istartswith=text) | Q(display_name__istartswith=text), is_active=True
-    )
+    """Return active accounts matching text, best first, leaving out those blocked either way.
+
+    Every word of text (split on spaces) must start the username, or a word of it ("_"
+    separates them), or a word of the display name, in any case: "hopper" finds grace_h
+    called Grace Hopper. Best first: the username itself, then usernames starting with text,
+    then the others, by username.
+    """
+    words = text.split()[:8]
+    if not words:
+        return CustomUser.objects.none()
+    qs = CustomUser.objects.filter(is_active=True)
+    for word in words:
+        qs = qs.filter(
+            Q(username__istartswith=word)
+            | Q(username__icontains="_" + word)
+            | Q(display_name__istartswith=word)
+            | Q(display_name__icontains=" " + word)
+        )
     for hidden in hidden_author_ids(viewer, include_mutes=False):
         qs = qs.exclude(pk__in=hidden)
-    return qs.order_by("username")[:limit]
+    whole = " ".join(words)
+    best = Case(
+        When(username__iexact=whole, then=Value(0)),
+        When(username__istartswith=whole, then=Value(1)),
+        default=Value(2),
+    )
+    return with_follow_flag(qs, viewer).order_by(best, "username")[:limit]
 
 
 # Where a muted word applies (FilterContext) and the MutedWord flag that says so.

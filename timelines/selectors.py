@@ -4,12 +4,15 @@ Each is posts.selectors.visible_to narrowed to the timeline, with posts.selector
 top, so the HTML views and the API consume the same querysets.
 """
 
+from datetime import timedelta
+
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from posts.models import OPEN_VISIBILITIES, Bookmark, Post, Tag, Visibility
-from posts.selectors import LISTED_NOWHERE, cards, visible_to, visible_to_anyone
+from posts.selectors import LISTED_NOWHERE, cards, trending_tags, visible_to, visible_to_anyone
 from social.models import FilterContext
-from social.selectors import followee_ids
+from social.selectors import followee_ids, who_to_follow
 from users.models import CustomUser
 
 
@@ -119,3 +122,22 @@ def pinned(viewer: CustomUser | None, author: CustomUser) -> QuerySet[Post]:
         visibility__in=OPEN_VISIBILITIES,
     )
     return cards(qs, viewer).order_by("-pinned_at", "-id")
+
+
+# Where to start: who to follow and trending tags (the right column, a new member's home) ------
+
+TRENDING_DAYS = 7
+
+
+def trending(*, limit: int = 5) -> QuerySet[Tag]:
+    """Return the tags most used in public posts of the last 7 days (posts.selectors)."""
+    return trending_tags(timezone.now() - timedelta(days=TRENDING_DAYS), limit=limit)
+
+
+def suggestions(viewer: CustomUser | None, *, people: int = 3, tags: int = 5) -> dict:
+    """Return who viewer might follow and the trending tags, as lazy querysets: a page pays
+    their two queries only if it shows them (a visitor gets the tags only)."""
+    return {
+        "suggestions": who_to_follow(viewer, people) if viewer else CustomUser.objects.none(),
+        "trending": trending(limit=tags),
+    }

@@ -6,15 +6,16 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core.http import HtmxRequest, cursor_params
+from core.http import HtmxRequest, cursor_params, max_id_param
 from core.pagination import paginate
 from posts.forms import ComposeForm, PollForm
 from posts.models import Post
-from posts.selectors import search_posts, search_tags, tag_get
+from posts.selectors import likers, post_readable, reposters, search_posts, search_tags, tag_get
 from posts.services import post_create
-from social.selectors import profile_header, search_people
+from social.selectors import people_of, profile_header, search_people
 from timelines import selectors
 from users.http import MemberRequest, member_or_none, public_if_enabled
 from users.models import CustomUser
@@ -48,13 +49,20 @@ def home(request: HtmxRequest) -> HttpResponse:
             # ?media=<id> shows drafts uploaded without htmx (posts.views.media.media_upload).
             "form": ComposeForm(owner=viewer, media_ids=request.GET.getlist("media")),
             "poll_form": PollForm(),
+            # Shown only when the timeline is empty, and queried only then (lazy querysets).
+            "first_screen": selectors.suggestions(viewer, people=5),
         },
     )
 
 
 @require_GET
 def explore(request: MemberRequest) -> HttpResponse:
-    return render_timeline(request, "timelines/explore.html", selectors.explore(request.user), {})
+    """Show everything public, newest first, and people to follow above the first page."""
+    first_page = not any(cursor_params(request).values())
+    people = selectors.suggestions(request.user, people=5)["suggestions"] if first_page else []
+    return render_timeline(
+        request, "timelines/explore.html", selectors.explore(request.user), {"people": people}
+    )
 
 
 def _feed_url(route: str, **kwargs: str) -> str | None:
@@ -90,6 +98,19 @@ def bookmarks(request: MemberRequest) -> HttpResponse:
     )
 
 
+@login_not_required
+@require_GET
+def sidebar(request: HtmxRequest) -> HttpResponse:
+    """Return the right column's who to follow and trending tags (loaded with hx-get); a
+    visitor gets the trending tags when pages are public, else nothing."""
+    viewer = member_or_none(request)
+    if viewer is None and not settings.MSG_PUBLIC_PAGES:
+        return HttpResponse("")
+    # The follow buttons' plain fallback returns to the page the column sits on.
+    context = {**selectors.suggestions(viewer), "next_url": request.htmx.current_url_abs_path}
+    return render(request, "timelines/_sidebar.html", context)
+
+
 @require_GET
 def search(request: MemberRequest) -> HttpResponse:
     """People by name prefix, hashtags, and posts by full text, ranked."""
@@ -102,6 +123,26 @@ def search(request: MemberRequest) -> HttpResponse:
             context["tags"] = list(search_tags(request.user, term, limit=10))
         context["posts"] = list(search_posts(request.user, q, limit=20))
     return render(request, "timelines/search.html", context)
+
+
+def _post_people(request: MemberRequest, username: str, pk: int, *, likes: bool) -> HttpResponse:
+    """List who liked (or reposted) a post, newest first, with follow buttons."""
+    post = get_object_or_404(post_readable(request.user, username=username, pk=pk))
+    edges = likers(request.user, post) if likes else reposters(request.user, post)
+    page = paginate(edges, max_id=max_id_param(request))
+    people = people_of(page.items, "user" if likes else "author")
+    context = {"post": post, "people": people, "page": page, "likes": likes}
+    return render(request, "timelines/post_people.html", context)
+
+
+@require_GET
+def post_likes(request: MemberRequest, username: str, pk: int) -> HttpResponse:
+    return _post_people(request, username, pk, likes=True)
+
+
+@require_GET
+def post_reposts(request: MemberRequest, username: str, pk: int) -> HttpResponse:
+    return _post_people(request, username, pk, likes=False)
 
 
 @public_if_enabled
@@ -158,7 +199,7 @@ def compose(request: MemberRequest) -> HttpResponse:
         except PermissionDenied as error:  # a post that may not be quoted (posts.services.quotes)
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Posted.")
+            messages.success(request, _("Posted."))
             return redirect("home")
     page = paginate(selectors.home(request.user))
     context = {"form": form, "poll_form": poll_form, "page": page}

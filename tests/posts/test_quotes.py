@@ -325,8 +325,9 @@ def image_post(author):
     return PostFactory(author=author, images=[upload])
 
 
-# session, member, cards, card images, quoted posts' images, badge
-EXPLORE_WITH_QUOTES = 6
+# session, member, who to follow (above explore's first page), cards, card images, quoted
+# posts' images, badge
+EXPLORE_WITH_QUOTES = 7
 # + the reposted originals' images and the quoted posts' images of reposted quotes
 HOME_WITH_QUOTES = 8
 

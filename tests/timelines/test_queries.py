@@ -42,8 +42,9 @@ WORD = "lighthouse"
 QUERIES: dict[str, int] = {
     # session, member, cards, card images, reposted originals' images, badge
     "home": 6,
-    # session, member, cards, card images, badge (explore shows no reposts)
-    "explore": 5,
+    # session, member, who to follow (above the first page, with follow buttons), cards,
+    # card images, badge (explore shows no reposts)
+    "explore": 6,
     # session, member, the Tag row (404 if unknown), cards, card images, badge (no reposts)
     "tag": 6,
     # session, member, cards (each with its bookmark id for the cursor), card images, badge;
@@ -65,10 +66,11 @@ QUERIES: dict[str, int] = {
     # session, member, one page of block (mute) edges joined to the people, badge
     "blocks": 4,
     "mutes": 4,
-    # session, member, people by name prefix, tags by prefix, the ranked matching cards,
-    # card images, badge. Both databases match and rank inside the cards query (FTS5 or
-    # tsvector). Search shows no reposts.
-    "search": 7,
+    # session, member, people by name prefix (with their follow state), tags by prefix, the
+    # ids of the newest exact matches, the ids of the newest other matches (prefix and stem),
+    # the cards of those ids, card images, badge. Both databases match in the two id queries
+    # (FTS5 or tsvector), whatever the page holds. Search shows no reposts.
+    "search": 9,
     # a post page for a reader who is not the author: session, member, the post as a card,
     # its images, the reader's permissions (user and group, for the moderator's delete link),
     # badge, the likers, the reposters, the comments as cards, the comments' images

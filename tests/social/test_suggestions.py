@@ -1,0 +1,147 @@
+"""People search by any word of the name, and who to follow (social.selectors)."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from posts.models import Visibility
+from posts.selectors import trending_tags
+from social.selectors import search_people, who_to_follow
+from social.services import block_create, follow_create, mute_create
+from tests.factories import PostFactory, UserFactory
+from users.models import CustomUser
+from users.services import profile_update
+
+pytestmark = pytest.mark.django_db
+
+
+def _person(username: str, display_name: str = ""):
+    person = UserFactory(username=username)
+    if display_name:
+        profile_update(user=person, display_name=display_name, bio="")
+    return person
+
+
+def _deactivate(user: CustomUser) -> None:
+    CustomUser.objects.filter(pk=user.pk).update(is_active=False)
+
+
+def _names(users) -> list[str]:
+    return [u.username for u in users]
+
+
+# People search
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("hopper", ["grace_h"]),
+        ("HOP", ["grace_h"]),
+        ("lovelace", ["ada"]),
+        ("grace", ["grace_h"]),
+        ("h", ["grace_h"]),  # the word after "_" in the username, and "Hopper"
+        ("ada", ["ada"]),
+        ("grace hop", ["grace_h"]),
+        ("ada hopper", []),  # every word must match the same account
+        ("race", []),  # words match from their start only
+        ("ace", []),
+    ],
+)
+def test_people_match_any_word_of_name_or_username_by_prefix(user, query, expected):
+    """'hopper' finds grace_h (Grace Hopper) and 'lovelace' finds ada (Ada Lovelace)."""
+    _person("grace_h", "Grace Hopper")
+    _person("ada", "Ada Lovelace")
+    assert _names(search_people(user, query)) == expected
+
+
+def test_people_rank_exact_username_then_username_prefix_then_words(user):
+    """The username itself first, then usernames starting with the query, then word matches."""
+    word = _person("aaa_sam", "Someone")  # "sam" starts a word of the username
+    named = _person("aab", "Sam Jones")  # "sam" starts a word of the display name
+    prefix = _person("samantha")
+    exact = _person("sam")
+    assert list(search_people(user, "sam")) == [exact, prefix, word, named]
+
+
+def test_people_search_leaves_out_deactivated_accounts(user):
+    gone = _person("hopper_old")
+    kept = _person("hopper_new")
+    _deactivate(gone)
+    assert list(search_people(user, "hopper")) == [kept]
+
+
+def test_people_search_carries_the_follow_state(user):
+    """Each account found says whether the reader follows it, from the same query."""
+    followed = _person("zoe_a")
+    _person("zoe_b")
+    follow_create(follower=user, followee=followed)
+    found = {u.username: u.is_followed for u in search_people(user, "zoe")}
+    assert found == {"zoe_a": True, "zoe_b": False}
+
+
+# Who to follow
+
+
+def test_who_to_follow_puts_accounts_followed_by_your_followees_first(user):
+    """Followed by two of your followees beats followed by one, which beats more followers."""
+    friends = [UserFactory() for _ in range(2)]
+    for friend in friends:
+        follow_create(follower=user, followee=friend)
+    two, one, popular = UserFactory(), UserFactory(), UserFactory()
+    for friend in friends:
+        follow_create(follower=friend, followee=two)
+    follow_create(follower=friends[0], followee=one)
+    for _ in range(3):
+        follow_create(follower=UserFactory(), followee=popular)
+    assert list(who_to_follow(user, 3)) == [two, one, popular]
+
+
+def test_who_to_follow_then_the_most_followed(user):
+    more, fewer = UserFactory(), UserFactory()
+    for _ in range(2):
+        follow_create(follower=UserFactory(), followee=more)
+    follow_create(follower=UserFactory(), followee=fewer)
+    assert list(who_to_follow(user, 2)) == [more, fewer]
+
+
+def test_who_to_follow_never_suggests_self_followed_blocked_muted_or_deactivated(user):
+    followed, blocked, blocker, muted, gone, fine = (UserFactory() for _ in range(6))
+    follow_create(follower=user, followee=followed)
+    block_create(blocker=user, blocked=blocked)
+    block_create(blocker=blocker, blocked=user)
+    mute_create(muter=user, muted=muted)
+    _deactivate(gone)
+    # Make each of them popular, so only the rule can leave them out.
+    for person in (followed, blocked, blocker, muted, gone, user):
+        follow_create(follower=UserFactory(), followee=person)
+    suggested = set(who_to_follow(user, 50))
+    assert fine in suggested
+    assert suggested.isdisjoint({user, followed, blocked, blocker, muted, gone})
+
+
+def test_who_to_follow_is_one_query(user, django_assert_num_queries):
+    for _ in range(5):
+        follow_create(follower=UserFactory(), followee=UserFactory())
+    with django_assert_num_queries(1):
+        assert len(list(who_to_follow(user, 3))) == 3
+
+
+# Trending tags
+
+
+def test_trending_tags_count_distinct_authors_of_recent_public_posts(user):
+    """A tag used by two people beats one used three times by one; old, non-public and
+    deactivated authors' posts do not count."""
+    alice, bob, gone = UserFactory(), UserFactory(), UserFactory()
+    for _ in range(3):
+        PostFactory(author=alice, body="#solo")
+    PostFactory(author=alice, body="#duo")
+    PostFactory(author=bob, body="#duo")
+    PostFactory(author=bob, body="#hidden", visibility=Visibility.FOLLOWERS)
+    PostFactory(author=gone, body="#ghost")
+    _deactivate(gone)
+    since = timezone.now() - timedelta(days=7)
+    assert [t.name for t in trending_tags(since, limit=5)] == ["duo", "solo"]
+    assert list(trending_tags(timezone.now() + timedelta(minutes=1), limit=5)) == []
