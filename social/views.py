@@ -6,10 +6,13 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import Promise
 from django.utils.timezone import now
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import error_response
 from core.http import max_id_param, redirect_back
@@ -37,7 +40,7 @@ def _people_page(request: MemberRequest, username: str, *, followers: bool) -> H
         selectors.followers(viewer, person) if followers else selectors.following(viewer, person)
     )
     page = paginate(edges, max_id=max_id_param(request))
-    people = [e.follower if followers else e.followee for e in page.items]
+    people = selectors.people_of(page.items, "follower" if followers else "followee")
     context = {"person": person, "people": people, "page": page, "followers": followers}
     return render(request, "social/people.html", context)
 
@@ -53,25 +56,56 @@ def following(request: MemberRequest, username: str) -> HttpResponse:
 
 
 # action: (service, the acting user's keyword, the other user's keyword, what to tell them)
-ACTIONS: dict[str, tuple[Callable[..., object], str, str, str]] = {
-    "follow": (services.follow_create, "follower", "followee", "You follow @{} now."),
-    "unfollow": (services.follow_delete, "follower", "followee", "You no longer follow @{}."),
+ACTIONS: dict[str, tuple[Callable[..., object], str, str, str | Promise]] = {
+    "follow": (
+        services.follow_create,
+        "follower",
+        "followee",
+        gettext_lazy("You follow @%(name)s now."),
+    ),
+    "unfollow": (
+        services.follow_delete,
+        "follower",
+        "followee",
+        gettext_lazy("You no longer follow @%(name)s."),
+    ),
     "block": (
         services.block_create,
         "blocker",
         "blocked",
-        "You blocked @{}. Neither of you sees the other's posts.",
+        # Only the deed: the profile it returns to says what a block means, once.
+        gettext_lazy("You blocked @%(name)s."),
     ),
-    "unblock": (services.block_delete, "blocker", "blocked", "You unblocked @{}."),
-    "mute": (services.mute_create, "muter", "muted", "You muted @{}. They are not told."),
-    "unmute": (services.mute_delete, "muter", "muted", "You unmuted @{}."),
+    "unblock": (
+        services.block_delete,
+        "blocker",
+        "blocked",
+        gettext_lazy("You unblocked @%(name)s."),
+    ),
+    "mute": (
+        services.mute_create,
+        "muter",
+        "muted",
+        gettext_lazy("You muted @%(name)s. They are not told."),
+    ),
+    "unmute": (services.mute_delete, "muter", "muted", gettext_lazy("You unmuted @%(name)s.")),
 }
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def relationship_action(request: MemberRequest, username: str, action: str) -> HttpResponse:
-    """Follow, block or mute (or undo): a one-click POST, updated in place with htmx."""
+    """Follow, block or mute (or undo): a one-click POST, updated in place with htmx.
+
+    Block asks first: its GET is the confirmation page (the profile's dialog without
+    JavaScript); every other action answers GET with 405.
+    """
+    if request.method == "GET" and action != "block":
+        return HttpResponseNotAllowed(["POST"])
     other = get_active_user(username)
+    if request.method == "GET":
+        if other.pk == request.user.pk:
+            raise Http404("You cannot block yourself.")
+        return render(request, "social/block.html", {"person": other})
     service, me, them, done = ACTIONS[action]
     if request.htmx:
         # A refusal reaches htmx as plain text with its status (core.middleware).
@@ -84,9 +118,13 @@ def relationship_action(request: MemberRequest, username: str, action: str) -> H
             assert refusal is not None
             messages.error(request, refusal.text)
         else:
-            messages.success(request, done.format(other.username))
+            messages.success(request, str(done) % {"name": other.username})
     if request.htmx:
         context = {"profile": other, **selectors.profile_header(request.user, other)}
+        if request.POST.get("button") == "person":  # a follow button in a list of people
+            other.is_followed = context["relation"]["following"]  # type: ignore[attr-defined]
+            back = request.htmx.current_url_abs_path  # the page the button sits on
+            return render(request, "users/_person.html#follow", {"person": other, "next_url": back})
         return render(request, "users/profile.html#relationship", context)
     return redirect_back(request, other.get_absolute_url())
 
@@ -127,7 +165,9 @@ def settings_filters(request: MemberRequest) -> HttpResponse:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, f"Posts with “{word.phrase}” are filtered now.")
+            messages.success(
+                request, _("Posts with “%(phrase)s” are filtered now.") % {"phrase": word.phrase}
+            )
             return redirect("settings_filters")
     context = {"form": form, "words": list(selectors.muted_words(request.user)), "now": now()}
     return render(request, "social/filters.html", context, status=400 if form.errors else 200)
@@ -139,6 +179,8 @@ def muted_word_delete(request: MemberRequest, pk: int) -> HttpResponse:
     word = get_object_or_404(selectors.muted_words(request.user), pk=pk)
     if request.method == "POST":
         services.muted_word_delete(user=request.user, muted_word=word)
-        messages.success(request, f"Posts with “{word.phrase}” are no longer filtered.")
+        messages.success(
+            request, _("Posts with “%(phrase)s” are no longer filtered.") % {"phrase": word.phrase}
+        )
         return redirect("settings_filters")
     return render(request, "social/filter_delete.html", {"word": word})

@@ -29,17 +29,18 @@ def nav(page: Page):
 
 
 def log_in(page: Page, login: str, password: str) -> None:
-    """Sign in through allauth's login page."""
+    """Log in through allauth's login page."""
     page.goto("/accounts/login/")
-    field(page, "Login").fill(login)
+    field(page, "Username or email").fill(login)
     field(page, "Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("main").get_by_role("button", name="Log in").click()
 
 
 def expect_logged_in_home(page: Page, base_url: str) -> None:
     expect(page).to_have_url(base_url + "/")
     expect(field(page, "What's happening?")).to_be_visible()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    # A member's navigation (on a phone, Log out waits in the top bar's More menu).
+    expect(nav(page).get_by_role("link", name="Notifications")).to_be_visible()
 
 
 def test_sign_up_confirm_email_then_log_in(page, live_server, mail_sink, console_errors):
@@ -53,7 +54,7 @@ def test_sign_up_confirm_email_then_log_in(page, live_server, mail_sink, console
     field(page, "Email").fill(address)
     field(page, "Password").fill(password)
     field(page, "Password (again)").fill(password)
-    page.get_by_role("main").get_by_role("button", name="Sign Up").click()
+    page.get_by_role("main").get_by_role("button", name="Sign up").click()
     expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
 
     mail = mail_sink.wait_for(address, subject_contains="Confirm Your Email")
@@ -68,7 +69,7 @@ def test_sign_up_confirm_email_then_log_in(page, live_server, mail_sink, console
 
     log_in(page, "ada", password)
     expect_logged_in_home(page, live_server.url)
-    expect(page.get_by_role("link", name="My profile")).to_have_attribute("href", "/@ada/")
+    expect(nav(page).get_by_role("link", name="Profile")).to_have_attribute("href", "/@ada/")
     assert console_errors == []
 
 

@@ -134,7 +134,7 @@ def test_two_members_follow_mention_react_and_get_notified(
     # 3. Each likes, reposts and comments on the other's post; bars update in place.
     press(b, ann_card, "like", count="1", label="Liked")
     press(b, ann_card, "repost", count="1", label="Reposted")
-    press(b, ann_card, "bookmark", count=None, label="Saved")
+    press(b, ann_card, "bookmark", count=None, label="Bookmarked")
     expect(action(ann_card, "like").locator(".count")).to_have_text("1")
     comment(b, ann_post, "Save me a crab.")
 
