@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core import images
+from core.forms import COUNTER_ATTRS, LinesField, counted
 from posts.models import Post, PostImage, Visibility
 from posts.selectors import media_drafts
 from posts.services import (
@@ -65,6 +66,11 @@ class PostForm(forms.Form):
 class ContentWarningForm(PostForm):
     """A post with a content warning (spoiler_text field); the rules live in posts.services."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "spoiler_text" in self.fields:
+            counted(self.fields["spoiler_text"])
+
     def clean_spoiler_text(self) -> str:
         try:
             return spoiler_text_clean(self.cleaned_data["spoiler_text"])
@@ -106,13 +112,6 @@ VISIBILITY_HELP = {
     Visibility.DIRECT: _("Only the people you @mention."),
 }
 IMAGE_TYPES = images.ACCEPT
-# The texts of the live character counter (static/js/compose.js puts the number in {n}).
-COUNTER_ATTRS = {
-    "data-counter-one": _("{n} character left"),
-    "data-counter-other": _("{n} characters left"),
-    "data-counter-over-one": _("{n} character over the limit"),
-    "data-counter-over-other": _("{n} characters over the limit"),
-}
 
 
 def image_limits() -> str:
@@ -215,6 +214,7 @@ class ComposeForm(ContentWarningForm):
                 required=False,
                 max_length=ALT_TEXT_MAX_LENGTH,
             )
+            counted(self.fields[f"image_{n}_alt"])
         try:
             posted = self.fields["media"].widget.value_from_datadict(self.data, self.files, "media")
             ids = _media_ids(posted if self.is_bound else media_ids)
@@ -236,13 +236,14 @@ class ComposeForm(ContentWarningForm):
         self.new_ids: list[int] = []
 
     def _add_alt_field(self, draft: PostImage) -> None:
-        self.fields[f"alt_{draft.pk}"] = forms.CharField(
+        self.fields[f"alt_{draft.pk}"] = LinesField(
             label=_("Description (alt text)"),
             required=False,
             max_length=ALT_TEXT_MAX_LENGTH,
             initial=draft.alt_text,
             widget=forms.Textarea(attrs={"rows": 2}),
         )
+        counted(self.fields[f"alt_{draft.pk}"])
 
     def clean_quote_of(self) -> Post | None:
         pk = self.cleaned_data.get("quote_of")
@@ -285,11 +286,13 @@ class ComposeForm(ContentWarningForm):
         ]
 
     def image_errors(self) -> list[str]:
-        """Return why chosen files were refused (their file inputs are empty again)."""
+        """Return why chosen files (or their descriptions) were refused (their file inputs
+        are empty again)."""
         return [
-            f"{self.fields[f'image_{n}'].label}: {message}"
+            f"{self.fields[name].label}: {message}"
             for n in range(1, MAX_IMAGES + 1)
-            for message in self.errors.get(f"image_{n}", ())
+            for name in (f"image_{n}", f"image_{n}_alt")
+            for message in self.errors.get(name, ())
         ]
 
     def store_uploads(self) -> None:
@@ -300,21 +303,32 @@ class ComposeForm(ContentWarningForm):
         data = _mutable(self.data)
         for n in range(1, MAX_IMAGES + 1):
             file = cleaned.get(f"image_{n}")
-            if not file or f"image_{n}_alt" in self.errors:
+            if not file:
                 continue
+            # A refused description (too long) stays with its image: the draft is stored
+            # undescribed and shows the text typed, whole, under the error.
+            alt_errors = self.errors.pop(f"image_{n}_alt", None)
             try:
                 draft = media_upload(
-                    owner=self.owner, file=file, alt_text=cleaned.get(f"image_{n}_alt", "")
+                    owner=self.owner,
+                    file=file,
+                    alt_text="" if alt_errors else cleaned.get(f"image_{n}_alt", ""),
                 )
             except ValidationError as error:
                 self.add_error(f"image_{n}", error.messages)
+                if alt_errors:
+                    self.errors[f"image_{n}_alt"] = alt_errors
                 continue
             self.drafts.append(draft)
             self.new_ids.append(draft.pk)
             self._add_alt_field(draft)
             data.appendlist("media", str(draft.pk))
-            data[f"alt_{draft.pk}"] = draft.alt_text
+            data[f"alt_{draft.pk}"] = (
+                self.data.get(f"image_{n}_alt", "") if alt_errors else draft.alt_text
+            )
             data[f"image_{n}_alt"] = ""
+            if alt_errors:
+                self.add_error(f"alt_{draft.pk}", alt_errors)
         self.data = data
 
     def describe_drafts(self) -> None:
@@ -410,6 +424,7 @@ class PollForm(forms.Form):
                 max_length=OPTION_MAX_LENGTH,
                 strip=True,
             )
+            counted(self.fields[f"option_{n}"])
         self.order_fields([f"option_{n}" for n in range(1, MAX_OPTIONS + 1)])
 
     def option_fields(self) -> list[forms.BoundField]:
@@ -456,13 +471,14 @@ class PostEditForm(ContentWarningForm):
             del self.fields["sensitive"]
         limit = PostImage._meta.get_field("alt_text").max_length
         for n, image in enumerate(self.images, start=1):
-            self.fields[f"alt_{image.pk}"] = forms.CharField(
+            self.fields[f"alt_{image.pk}"] = LinesField(
                 label=gettext("Description of image %(n)d (alt text)") % {"n": n},
                 max_length=limit,
                 initial=image.alt_text,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 error_messages={"required": ALT_MISSING},
             )
+            counted(self.fields[f"alt_{image.pk}"])
 
     def image_fields(self) -> list[tuple[PostImage, forms.BoundField]]:
         return [(image, self[f"alt_{image.pk}"]) for image in self.images]
@@ -495,7 +511,7 @@ class MediaUploadForm(forms.Form):
         error_messages={"invalid_image": images.NOT_AN_IMAGE},
         widget=forms.FileInput(attrs={"accept": IMAGE_TYPES}),
     )
-    alt_text = forms.CharField(
+    alt_text = LinesField(
         label=_("Description (alt text)"), required=False, max_length=ALT_TEXT_MAX_LENGTH
     )
 

@@ -6,8 +6,11 @@ searches the posts table itself through a GIN index on `to_tsvector('simple', ..
 with the same diacritics folded (`FOLD_FROM` to `FOLD_TO`, posts migration 0010), so there is
 nothing to keep in sync.
 
-A query is split into words (letters and digits); each word matches by prefix of its light
-stem (`stem`: "databases" -> "databas", so it finds "database" too; "sql" finds "SQLite").
+A query is split into words (letters and digits); each word of 3 or more characters matches
+by prefix of its light stem (`stem`: "databases" -> "databas", so it finds "database" too;
+"sql" finds "SQLite"). Shorter words ("t" of "don't", "l" of "l'été", "is") match only
+exactly: a one- or two-letter prefix would ask the index for a large share of every word it
+holds (16 of them, MAX_WORDS, cost seconds of CPU on a large table).
 Posts holding every word exactly come first, then the other matches, newest first in each.
 The words are quoted into the engine's syntax, so no input is ever an operator.
 """
@@ -91,6 +94,8 @@ def unindex_posts(ids: Iterable[int]) -> None:
 # Suffixes stripped by stem(), longest first: a light English stemmer (plurals, -ing, -ed).
 _SUFFIXES = ("ies", "ing", "es", "ed", "s")
 _MIN_STEM = 3
+# Words shorter than this match only exactly, never as a prefix (nor stemmed).
+MIN_PREFIX = 3
 
 
 def stem(word: str) -> str:
@@ -116,22 +121,31 @@ def query_words(text: str) -> list[str]:
     return [w.lower().translate(_FOLD) for w in _WORD.findall(text)][:MAX_WORDS]
 
 
+def _terms(words: list[str], *, prefix: bool) -> list[tuple[str, bool]]:
+    """Return each word as (term, by prefix): its stem by prefix when prefix is asked and the
+    word has at least MIN_PREFIX characters, else the word itself, exactly."""
+    return [(stem(w), True) if prefix and len(w) >= MIN_PREFIX else (w, False) for w in words]
+
+
 def _match(words: list[str], *, prefix: bool) -> RawSQL:
-    """Return the condition "every word matches" (each word's stem by prefix, or exactly)."""
+    """Return the condition "every word matches" (each word's stem by prefix, or exactly;
+    words shorter than MIN_PREFIX always exactly)."""
+    terms = _terms(words, prefix=prefix)
     if is_sqlite():
-        terms = [stem(w) if prefix else w for w in words]
         # Every term quoted, so AND, OR, NOT, NEAR, ":" or "-" are words, never operators.
-        match = " ".join('"' + t.replace('"', '""') + '"' + ("*" if prefix else "") for t in terms)
+        match = " ".join(
+            '"' + t.replace('"', '""') + '"' + ("*" if by_prefix else "") for t, by_prefix in terms
+        )
         return RawSQL(
             f"posts_post.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
             [match],
             output_field=BooleanField(),
         )
     # Words hold only letters and digits; quoting them makes each one lexeme all the same.
-    terms = ["'" + (stem(w) if prefix else w) + "'" + (":*" if prefix else "") for w in words]
+    terms_sql = ["'" + t + "'" + (":*" if by_prefix else "") for t, by_prefix in terms]
     return RawSQL(
         f"{PG_VECTOR} @@ to_tsquery('{PG_CONFIG}'::regconfig, %s)",
-        [" & ".join(terms)],
+        [" & ".join(terms_sql)],
         output_field=BooleanField(),
     )
 

@@ -429,21 +429,30 @@ def search_tags(viewer: CustomUser, text: str, *, limit: int = 10) -> QuerySet[T
     )
 
 
-def trending_tags(since: datetime, *, limit: int = 5) -> QuerySet[Tag]:
+def trending_tags(viewer: CustomUser | None, since: datetime, *, limit: int = 5) -> QuerySet[Tag]:
     """Return the tags of the most public posts since then, counted by distinct authors
-    (then by posts), leaving out deactivated authors' posts; one query."""
+    (then by posts), leaving out deactivated authors' posts and, for viewer (None: a
+    visitor), those of accounts blocked either way (a tag only they use must look unknown,
+    as in search_tags and tag_get); one query."""
     used = Q(
         posts__created_at__gte=since,
         posts__visibility=Visibility.PUBLIC,
         posts__author__is_active=True,
         posts__repost_of__isnull=True,
     )
+    shown = used
+    if viewer is not None:
+        # In the counts' filters a negation applies to the same joined post (no subquery
+        # per tag); the tags whose every use is hidden then count no author.
+        for ids in hidden_author_ids(viewer, include_mutes=False):
+            shown &= ~Q(posts__author__in=ids)
     return (
         Tag.objects.filter(used)
         .annotate(
-            authors=Count("posts__author", distinct=True, filter=used),
-            uses=Count("posts", distinct=True, filter=used),
+            authors=Count("posts__author", distinct=True, filter=shown),
+            uses=Count("posts", distinct=True, filter=shown),
         )
+        .filter(authors__gt=0)
         .order_by("-authors", "-uses", "name")[:limit]
     )
 

@@ -129,9 +129,10 @@ def pinned(viewer: CustomUser | None, author: CustomUser) -> QuerySet[Post]:
 TRENDING_DAYS = 7
 
 
-def trending(*, limit: int = 5) -> QuerySet[Tag]:
-    """Return the tags most used in public posts of the last 7 days (posts.selectors)."""
-    return trending_tags(timezone.now() - timedelta(days=TRENDING_DAYS), limit=limit)
+def trending(viewer: CustomUser | None, *, limit: int = 5) -> QuerySet[Tag]:
+    """Return the tags most used in public posts of the last 7 days, leaving out those of
+    accounts blocked either way with viewer (posts.selectors)."""
+    return trending_tags(viewer, timezone.now() - timedelta(days=TRENDING_DAYS), limit=limit)
 
 
 def suggestions(viewer: CustomUser | None, *, people: int = 3, tags: int = 5) -> dict:
@@ -139,5 +140,5 @@ def suggestions(viewer: CustomUser | None, *, people: int = 3, tags: int = 5) ->
     their two queries only if it shows them (a visitor gets the tags only)."""
     return {
         "suggestions": who_to_follow(viewer, people) if viewer else CustomUser.objects.none(),
-        "trending": trending(limit=tags),
+        "trending": trending(viewer, limit=tags),
     }

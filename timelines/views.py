@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -23,12 +25,21 @@ from users.selectors import user_get_active
 
 
 def render_timeline(
-    request: HtmxRequest, template: str, qs: QuerySet, context: dict, *, key: str = "id"
+    request: HtmxRequest,
+    template: str,
+    qs: QuerySet,
+    context: dict,
+    *,
+    key: str = "id",
+    when_empty: dict | None = None,
 ) -> HttpResponse:
     """Render a newest-first timeline page (max_id, since_id and min_id cursors), or only the
-    next page for htmx "Load more"."""
+    next page for htmx "Load more". when_empty joins the context when the page shows the
+    timeline's empty state (no posts, not a "Load more" page)."""
     page = paginate(qs, **cursor_params(request), key=key)
     context = {**context, "page": page}
+    if when_empty and not page.items and not request.GET.get("max_id"):
+        context.update(when_empty)
     if request.htmx and request.GET.get("max_id"):
         return render(request, "timelines/_timeline.html#page", context)
     return render(request, template, context)
@@ -49,8 +60,12 @@ def home(request: HtmxRequest) -> HttpResponse:
             # ?media=<id> shows drafts uploaded without htmx (posts.views.media.media_upload).
             "form": ComposeForm(owner=viewer, media_ids=request.GET.getlist("media")),
             "poll_form": PollForm(),
-            # Shown only when the timeline is empty, and queried only then (lazy querysets).
+        },
+        # The empty timeline shows who to follow (lazy querysets, queried only then), so the
+        # right column leaves its own out (_base.html asks /sidebar/?first_screen=1).
+        when_empty={
             "first_screen": selectors.suggestions(viewer, people=5),
+            "sidebar_people": False,
         },
     )
 
@@ -107,7 +122,14 @@ def sidebar(request: HtmxRequest) -> HttpResponse:
     if viewer is None and not settings.MSG_PUBLIC_PAGES:
         return HttpResponse("")
     # The follow buttons' plain fallback returns to the page the column sits on.
-    context = {**selectors.suggestions(viewer), "next_url": request.htmx.current_url_abs_path}
+    page_url = request.htmx.current_url_abs_path or ""
+    context = {**selectors.suggestions(viewer), "next_url": page_url}
+    if request.GET.get("first_screen") == "1":
+        # The page shows who to follow and trending tags itself (a new member's empty home):
+        # not twice on one screen.
+        del context["suggestions"], context["trending"]
+    # "Find more people on Explore" is left out on explore itself.
+    context["on_explore"] = urlsplit(page_url).path == reverse("explore")
     return render(request, "timelines/_sidebar.html", context)
 
 

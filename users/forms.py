@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import LinesField, counted
 from users.models import CustomUser, available_time_zones
 from users.selectors import account_for_address
 
@@ -156,12 +157,17 @@ class ProfileForm(forms.ModelForm):
             "display_name": _("Up to 50 characters. Shown next to your @username."),
             "bio": _("Up to 500 characters. Links, @mentions and #tags work."),
         }
-        widgets = {"bio": forms.Textarea(attrs={"rows": 4, "maxlength": 500})}
+        widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+        # A line end counts once, as users.services.profile_update and the counter count it.
+        field_classes = {"bio": LinesField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Left out of a submission (an older form, a script), the policy stays as it was.
         self.fields["quote_policy"].required = False
+        # No maxlength (a longer paste would be cut short without a word): a live counter.
+        counted(self.fields["display_name"])
+        counted(self.fields["bio"])
 
     def clean_quote_policy(self) -> str:
         return self.cleaned_data.get("quote_policy") or self.instance.quote_policy

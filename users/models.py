@@ -139,8 +139,16 @@ def validate_language(value: str) -> None:
 
 @functools.cache
 def available_time_zones() -> frozenset[str]:
-    """Return the IANA time zone names this machine knows."""
-    return frozenset(zoneinfo.available_timezones())
+    """Return the IANA time zone names this machine knows, as Area/Location, and UTC.
+
+    Names without an area are left out: the system's own files ("localtime", a link to the
+    server's clock setting, which would show the server's zone and change with the host's;
+    "posixrules"; "Factory") and the old aliases ("EST", "Japan", "GB"), which browsers do not
+    report and the settings list would only repeat.
+    """
+    return frozenset(
+        name for name in zoneinfo.available_timezones() if "/" in name or name == "UTC"
+    )
 
 
 class QuotePolicy(models.TextChoices):

@@ -26,9 +26,10 @@ NEWCOMER = "newcomer"
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 SCHEMES: tuple[Literal["light", "dark"], ...] = ("light", "dark")
 CREATE_NEWCOMER = f"""
-from users.services import user_create
-user_create(username={NEWCOMER!r}, email="newcomer@example.com", password={DEMO_PASSWORD!r},
-            email_verified=True, display_name="Nova Newcomer")
+from users.services import profile_update, user_create
+user = user_create(username={NEWCOMER!r}, email="newcomer@example.com",
+                   password={DEMO_PASSWORD!r}, email_verified=True)
+
 """
 
 

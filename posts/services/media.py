@@ -67,8 +67,9 @@ def image_store(attachment: PostImage, prepared: Prepared) -> PostImage:
 
 def alt_text_clean(text: str, *, required: bool) -> str:
     """Return alt text trimmed, or raise ValidationError ({"alt_text": ...}) if it is empty
-    when required, too long, or holds NUL."""
-    alt = text.strip()
+    when required, too long, or holds NUL. A line end counts as one character (CRLF from a
+    textarea is stored as LF), as the compose form's counter shows."""
+    alt = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     if required and not alt:
         raise ValidationError({"alt_text": ALT_REQUIRED})
     if "\x00" in alt:

@@ -1,7 +1,9 @@
 // compose.js: the compose form's helpers (posts/forms.py PostForm, templates/posts/_media.html).
 //
-// A live character counter under every textarea with data-max-length (posts, comments,
-// messages). It counts as the server does (posts.services.post_body_clean and core.text):
+// A live character counter under every textarea and text input with data-max-length (posts,
+// comments, messages, content warnings, alt text, poll options, the profile's name and bio;
+// core.forms.counted). It counts as the server does (posts.services.post_body_clean, core.text
+// and Django's CharField with core.forms.LinesField for textareas):
 // line endings as one character, outer whitespace trimmed as Python's str.strip() trims it,
 // and code points, not UTF-16 units (an emoji is one). It never cuts the text: over the limit
 // it says by how much, and the server refuses the post with the text kept. The visible
@@ -60,10 +62,12 @@
     textarea.addEventListener("input", function () { update(textarea); });
   }
 
+  var COUNTED = "textarea[data-max-length], input[type=text][data-max-length]";
+
   function attachAll(root) {
     var scope = root && root.querySelectorAll ? root : document;
-    if (scope.matches && scope.matches("textarea[data-max-length]")) attach(scope);
-    scope.querySelectorAll("textarea[data-max-length]").forEach(attach);
+    if (scope.matches && scope.matches(COUNTED)) attach(scope);
+    scope.querySelectorAll(COUNTED).forEach(attach);
   }
 
   // Show the chosen image in its slot at once; htmx then swaps in the uploaded draft (or the

@@ -37,7 +37,9 @@ def signed_in(new_page, live_server, person: CustomUser) -> Page:
 
 def counter(page: Page, textarea):
     """The counter compose.js puts under a textarea."""
-    return textarea.locator("xpath=following-sibling::small[contains(@class,'char-counter')]")
+    return textarea.locator(
+        "xpath=following-sibling::*[1][self::small and contains(@class,'char-counter')]"
+    )
 
 
 def remaining(page: Page, textarea) -> int:
@@ -118,6 +120,8 @@ def test_a_chosen_image_shows_with_its_alt_field_and_a_non_image_is_explained(
     alt = field(a, "Description of image 1 (alt text)")
     expect(alt).to_be_visible()
     expect(alt).to_be_editable()
+    # The thumbnail shows from the file at once (compose.js); wait for the upload's answer.
+    expect(a.locator("input[type=hidden][name=media]")).to_have_count(1)
     draft = PostImage.objects.get(owner=ann)
     expect(a.locator("input[type=hidden][name=media]")).to_have_value(str(draft.pk))
 
@@ -218,4 +222,62 @@ def test_the_lightbox_by_keyboard(new_page, live_server, console_errors):
     expect(card.locator(".alt-badge p").nth(2)).to_be_visible()
     expect(card.locator(".alt-badge p").nth(2)).to_have_text(alts[2])
     expect(dialog).to_be_hidden()
+    assert console_errors == []
+
+
+def test_removing_an_image_by_keyboard_leaves_focus_on_its_file_input(
+    new_page, live_server, console_errors, tmp_path: Path
+):
+    """The remove button and the slot's file input share a data-focus-key (focus.js), so
+    focus lands where the image can be chosen again, not on the page."""
+    page = signed_in(new_page, live_server, member())
+    page.goto("/")
+    page.locator("details.compose-images summary").click()
+    page.locator("#id_image_1").set_input_files(png(tmp_path / "a.png", (640, 400)))
+    remove = page.get_by_role("button", name="Remove image 1")
+    expect(remove).to_be_visible()
+    # htmx wires the swapped-in button once the swap settles (a person is never that quick).
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
+    remove.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#id_image_1")).to_be_visible()
+    expect(page.locator("#id_image_1")).to_be_focused()
+    assert console_errors == []
+
+
+def test_alt_text_and_content_warning_take_a_long_paste_whole_and_count_it(
+    new_page, live_server, console_errors, tmp_path: Path
+):
+    """The slot's alt-text input, an uploaded image's alt-text box and the content warning
+    keep a paste past their limit whole (no maxlength) and their counters say by how much."""
+    ann = member()
+    a = signed_in(new_page, live_server, ann)
+    a.goto("/")
+    a.locator("details.compose-images > summary").click()
+    alt_limit = media_services.ALT_TEXT_MAX_LENGTH
+    pasted = "".join(f"{n:04d} " for n in range(alt_limit))[: alt_limit + 100]
+    slot_alt = a.locator("#id_image_1_alt")
+    expect(counter(a, slot_alt)).to_have_attribute("data-remaining", str(alt_limit))
+    slot_alt.focus()
+    a.keyboard.insert_text(" " + pasted + " ")  # as a paste; outer spaces are not counted
+    assert slot_alt.input_value() == " " + pasted + " ", "the browser cut the paste short"
+    assert remaining(a, slot_alt) == alt_limit - len(pasted.strip())
+
+    a.locator("#id_image_2").set_input_files(png(tmp_path / "b.png", (640, 400)))
+    draft_alt = a.locator(".compose-media textarea")
+    expect(draft_alt).to_have_count(1)  # the uploaded draft replaced slot 2
+    expect(draft_alt).to_have_accessible_name("Description of image 2 (alt text)")
+    draft_alt.focus()
+    a.keyboard.insert_text("line one\nline two")
+    assert remaining(a, draft_alt) == alt_limit - len("line one\nline two")
+
+    warning = a.locator("input[name=spoiler_text]")
+    limit = int(warning.get_attribute("data-max-length") or "")
+    warning.focus()
+    a.keyboard.insert_text("w" * (limit + 5))
+    assert len(warning.input_value()) == limit + 5
+    expect(counter(a, warning)).to_have_class("char-counter over")
+    assert remaining(a, warning) == -5
     assert console_errors == []

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from social.models import Follow
 from social.services import follow_create
+from tests.e2e.test_compose_images import signed_in
 from tests.e2e.test_flows import expect_logged_in_home, log_in, member
 from tests.factories import PASSWORD, PostFactory
 from users.services import profile_update
@@ -44,3 +45,52 @@ def test_a_new_member_follows_someone_from_the_first_screen(new_page, live_serve
     expect(aside.get_by_role("heading", name="Trending tags")).to_be_visible()
     expect(aside.get_by_role("link", name=f"#{tag}")).to_be_visible()
     assert console_errors == []
+
+
+def _crowd():
+    """Three members with followers, so who to follow has someone to offer."""
+    people = [member() for _ in range(3)]
+    fans = [member() for _ in range(2)]
+    for person in people:
+        for fan in fans:
+            follow_create(follower=fan, followee=person)
+    return people
+
+
+@pytest.mark.parametrize("path", ["/", "/explore/"])
+def test_one_who_to_follow_box_at_a_time_on_a_wide_screen(
+    new_page, live_server, console_errors, path
+):
+    """A new member's empty home and explore show who to follow in the main column, and the
+    right column holds it too: one of them shows, not both."""
+    _crowd()
+    page = signed_in(new_page, live_server, member())
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(path)
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("section.who-to-follow:visible")).to_have_count(1)
+    assert console_errors == []
+
+
+def test_explore_shows_its_own_who_to_follow_without_the_right_column(
+    new_page, live_server, console_errors
+):
+    _crowd()
+    page = signed_in(new_page, live_server, member())
+    page.set_viewport_size({"width": 800, "height": 900})
+    page.goto("/explore/")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator(".explore-people section.who-to-follow")).to_be_visible()
+
+
+def test_the_right_column_on_explore_does_not_link_to_explore(
+    new_page, live_server, console_errors
+):
+    """The column comes from /sidebar/: it must still know it sits on explore."""
+    _crowd()
+    page = signed_in(new_page, live_server, member())
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/explore/")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#sidebar-extra .who-to-follow")).to_have_count(1)
+    expect(page.get_by_role("link", name="Find more people on Explore")).to_have_count(0)

@@ -14,8 +14,9 @@ from django.urls import reverse
 
 from core.images import ACCEPTED_NAMES, NOT_AN_IMAGE
 from posts.models import Post, PostImage
-from posts.services import MAX_IMAGES, post_body_clean, post_create
+from posts.services import MAX_IMAGES, SPOILER_MAX_LENGTH, post_body_clean, post_create
 from posts.services import media as media_services
+from posts.services.polls import OPTION_MAX_LENGTH
 from tests.core.test_images import encode, quadrants, upload
 from tests.factories import PostFactory, UserFactory
 from tests.pages import HTMX, html
@@ -198,3 +199,134 @@ def test_an_image_without_a_description_has_no_alt_badge(member_client, user):
     assert 'class="post-images count-3"' in images
     assert images.count('class="alt-badge"') == 2
     assert images.count('class="post-image-link"') == 3
+
+
+def maxlengths(page: str) -> list[str]:
+    """Return the start of each input or textarea on the page that carries a maxlength."""
+    return [
+        tag[:120]
+        for tag in re.findall(r"<(?:input|textarea)\b[^>]*>", page)
+        if re.search(r"\smaxlength=", tag)
+    ]
+
+
+def counted_limit(page: str, name: str) -> str | None:
+    """Return the data-max-length of the field called name (the live counter's limit)."""
+    tag = re.search(rf'<(?:input|textarea)\b[^>]*\sname="{re.escape(name)}"[^>]*>', page)
+    assert tag, f"no field {name} on the page"
+    limit = re.search(r'\sdata-max-length="(\d+)"', tag.group(0))
+    return limit.group(1) if limit else None
+
+
+def test_no_compose_field_carries_a_maxlength_and_each_limited_one_a_counter(member_client, user):
+    """The alt text (of an empty slot and of an uploaded draft), the content warning and the
+    poll options carry no maxlength (a longer paste would be cut short without a word) but
+    their limit for the live counter."""
+    draft = media_services.media_upload(
+        owner=user, file=upload(encode(quadrants((64, 48)), "PNG")), alt_text=""
+    )
+    page = html(member_client.get(f"/?media={draft.pk}"))
+    assert maxlengths(page) == []
+    alt_limit = str(media_services.ALT_TEXT_MAX_LENGTH)
+    assert counted_limit(page, f"alt_{draft.pk}") == alt_limit
+    assert counted_limit(page, "image_2_alt") == alt_limit
+    assert counted_limit(page, "spoiler_text") == str(SPOILER_MAX_LENGTH)
+    assert counted_limit(page, "poll-option_1") == str(OPTION_MAX_LENGTH)
+
+
+def too_long_alt() -> str:
+    limit = media_services.ALT_TEXT_MAX_LENGTH
+    return "".join(f"d{n:04d} " for n in range(limit))[: limit + 99] + "!"
+
+
+def test_a_too_long_alt_text_is_refused_with_the_text_kept_by_htmx_upload(member_client, user):
+    """The slot comes back with the server's error and the whole description; no draft."""
+    alt = too_long_alt()
+    image = upload(encode(quadrants((64, 48)), "PNG"))
+    response = member_client.post(
+        reverse("media_upload"),
+        {"slot": "1", "image_1": image, "image_1_alt": alt},
+        headers=HTMX,
+    )
+    page = html(response)
+    errors = re.findall(r'class="field-error"[^>]*>([^<]*)<', page)
+    assert any(str(media_services.ALT_TEXT_MAX_LENGTH) in error for error in errors)
+    assert f'value="{alt}"' in page
+    assert not PostImage.objects.filter(owner=user).exists()
+
+
+def test_a_too_long_alt_text_of_a_draft_comes_back_whole_with_the_error(member_client, user):
+    """Posting with an uploaded image whose description is too long publishes nothing and
+    shows the description whole under its error; the draft keeps its old text."""
+    draft = media_services.media_upload(
+        owner=user, file=upload(encode(quadrants((64, 48)), "PNG")), alt_text="A square."
+    )
+    alt = too_long_alt()
+    response = member_client.post(
+        reverse("post_create"),
+        {**DEFAULTS, "body": "Look.", "media": str(draft.pk), f"alt_{draft.pk}": alt},
+    )
+    assert response.status_code == 400
+    page = html(response)
+    textarea = re.search(rf'<textarea name="alt_{draft.pk}"[^>]*>(.*?)</textarea>', page, re.DOTALL)
+    assert textarea and html_lib.unescape(textarea.group(1)).strip() == alt
+    errors = re.findall(r'class="field-error"[^>]*>([^<]*)<', page)
+    assert any(str(media_services.ALT_TEXT_MAX_LENGTH) in error for error in errors)
+    assert not Post.objects.filter(author=user).exists()
+    draft.refresh_from_db()
+    assert draft.alt_text == "A square."
+
+
+def test_a_too_long_alt_text_chosen_without_javascript_comes_back_with_its_error(
+    member_client, user
+):
+    """The whole form posted with a file and a too-long description: nothing is published;
+    the image is kept as an undescribed draft, its description whole under the error."""
+    alt = too_long_alt()
+    response = member_client.post(
+        reverse("post_create"),
+        {
+            **DEFAULTS,
+            "body": "Look.",
+            "image_1": upload(encode(quadrants((64, 48)), "PNG")),
+            "image_1_alt": alt,
+        },
+    )
+    assert response.status_code == 400
+    page = html(response)
+    (draft,) = PostImage.objects.filter(owner=user)
+    assert draft.alt_text == ""
+    textarea = re.search(rf'<textarea name="alt_{draft.pk}"[^>]*>(.*?)</textarea>', page, re.DOTALL)
+    assert textarea and html_lib.unescape(textarea.group(1)).strip() == alt
+    errors = re.findall(r'class="field-error"[^>]*>([^<]*)<', page)
+    assert any(str(media_services.ALT_TEXT_MAX_LENGTH) in error for error in errors)
+    assert not Post.objects.filter(author=user).exists()
+
+
+def test_a_too_long_alt_text_saved_by_htmx_is_refused(member_client, user):
+    draft = media_services.media_upload(
+        owner=user, file=upload(encode(quadrants((64, 48)), "PNG")), alt_text="A square."
+    )
+    response = member_client.post(
+        reverse("media_update", args=[draft.pk]), {f"alt_{draft.pk}": too_long_alt()}, headers=HTMX
+    )
+    assert 'class="field-error"' in html(response)
+    draft.refresh_from_db()
+    assert draft.alt_text == "A square."
+
+
+def test_an_alt_text_line_end_counts_as_one_character(member_client, user):
+    """Browsers send a textarea's line ends as CRLF; the counter counts each as one, and so
+    does the server: a description exactly at the limit with line ends is taken."""
+    limit = media_services.ALT_TEXT_MAX_LENGTH
+    draft = media_services.media_upload(
+        owner=user, file=upload(encode(quadrants((64, 48)), "PNG")), alt_text=""
+    )
+    alt = "a" * (limit // 2 - 1) + "\r\n" + "b" * (limit - limit // 2)
+    response = member_client.post(
+        reverse("post_create"),
+        {**DEFAULTS, "body": "Look.", "media": str(draft.pk), f"alt_{draft.pk}": alt},
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert len(draft.alt_text) == limit and "\r" not in draft.alt_text

@@ -1,8 +1,10 @@
-"""People search by any word of the name, and who to follow (social.selectors)."""
+"""People search by any word of the name, who to follow (social.selectors) and trending
+tags (posts.selectors)."""
 
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from posts.models import Visibility
@@ -10,6 +12,7 @@ from posts.selectors import trending_tags
 from social.selectors import search_people, who_to_follow
 from social.services import block_create, follow_create, mute_create
 from tests.factories import PostFactory, UserFactory
+from tests.pages import HTMX, html
 from users.models import CustomUser
 from users.services import profile_update
 
@@ -143,5 +146,47 @@ def test_trending_tags_count_distinct_authors_of_recent_public_posts(user):
     PostFactory(author=gone, body="#ghost")
     _deactivate(gone)
     since = timezone.now() - timedelta(days=7)
-    assert [t.name for t in trending_tags(since, limit=5)] == ["duo", "solo"]
-    assert list(trending_tags(timezone.now() + timedelta(minutes=1), limit=5)) == []
+    assert [t.name for t in trending_tags(user, since, limit=5)] == ["duo", "solo"]
+    assert list(trending_tags(user, timezone.now() + timedelta(minutes=1), limit=5)) == []
+
+
+@pytest.mark.parametrize("blocker_side", ["they blocked me", "I blocked them"])
+def test_trending_tags_leave_out_tags_only_accounts_blocked_either_way_use(
+    member_client, user, blocker_side
+):
+    """A tag used only by an account that blocked the reader, or that the reader blocked,
+    is not in the right column (its page would show nothing: posts.selectors.tag_get)."""
+    other = UserFactory()
+    PostFactory(author=other, body="only I use #zzsecrettag")
+    if blocker_side == "they blocked me":
+        block_create(blocker=other, blocked=user)
+    else:
+        block_create(blocker=user, blocked=other)
+    response = member_client.get(reverse("sidebar"), headers=HTMX)
+    assert "zzsecrettag" not in html(response)
+
+
+def test_trending_tags_count_only_the_authors_the_reader_may_see(user, django_assert_num_queries):
+    """A tag used by a blocked account and by others stays, counted without the blocked
+    one's posts; a muted account's tags still count (muting hides posts, not tags); a
+    visitor's list counts everyone. Still one query."""
+    blocked, muted, carol, dave = UserFactory(), UserFactory(), UserFactory(), UserFactory()
+    for _ in range(3):
+        PostFactory(author=blocked, body="#shared #crowd")
+    PostFactory(author=blocked, body="#crowd", visibility=Visibility.PUBLIC)
+    PostFactory(author=carol, body="#shared")
+    PostFactory(author=carol, body="#crowd")
+    PostFactory(author=dave, body="#crowd")
+    PostFactory(author=muted, body="#quiet")
+    block_create(blocker=user, blocked=blocked)
+    mute_create(muter=user, muted=muted)
+    since = timezone.now() - timedelta(days=7)
+    with django_assert_num_queries(1):
+        tags = list(trending_tags(user, since, limit=5))
+    assert [(t.name, t.authors, t.uses) for t in tags] == [
+        ("crowd", 2, 2),
+        ("quiet", 1, 1),
+        ("shared", 1, 1),
+    ]
+    everyone = list(trending_tags(None, since, limit=5))
+    assert [(t.name, t.authors) for t in everyone] == [("crowd", 3), ("shared", 2), ("quiet", 1)]

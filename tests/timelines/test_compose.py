@@ -8,6 +8,7 @@ from django.db import connection
 from django.urls import reverse
 
 from posts.models import Post, PostImage, Visibility
+from posts.services import SPOILER_MAX_LENGTH
 from posts.services import media as media_services
 from tests.core.test_images import encode, media_files, quadrants, upload
 from tests.pages import HTMX, html
@@ -43,7 +44,10 @@ def test_home_offers_four_audiences_each_explained(member_client):
         "Only the people you @mention.",
     ):
         assert explanation in page
-    assert 'name="spoiler_text"' in page and 'maxlength="100"' in page
+    # No maxlength (a longer paste would be cut short silently): the counter's limit.
+    spoiler = re.search(r'<input type="text" name="spoiler_text"[^>]*>', page)
+    assert spoiler and f'data-max-length="{SPOILER_MAX_LENGTH}"' in spoiler.group(0)
+    assert "maxlength" not in spoiler.group(0)
     assert 'name="sensitive"' in page
     assert f'hx-post="{reverse("media_upload")}"' in page
     assert 'hx-encoding="multipart/form-data"' in page

@@ -78,6 +78,54 @@ def test_the_sidebar_shows_three_suggestions_and_tags_in_fixed_queries(
     assert len(re.findall(r'<li><a href="/tags/', html(response))) == 5
 
 
+def _sidebar_url(response) -> str:
+    """Return the address _base.html loads the right column from."""
+    return re.search(r'<div id="sidebar-extra" hx-get="([^"]*)"', html(response)).group(1)
+
+
+def test_the_empty_home_asks_the_right_column_to_leave_who_to_follow_out(member_client, user):
+    """Its empty timeline shows who to follow: the right column must not show it again."""
+    _popular(1)
+    assert (
+        _sidebar_url(member_client.get(reverse("home"))) == reverse("sidebar") + "?first_screen=1"
+    )
+    PostFactory(author=user, body="my first post")
+    assert _sidebar_url(member_client.get(reverse("home"))) == reverse("sidebar")
+
+
+def test_other_pages_load_the_whole_right_column(member_client):
+    _popular(1)
+    for name in ("explore", "notifications", "bookmarks"):
+        assert _sidebar_url(member_client.get(reverse(name))) == reverse("sidebar")
+
+
+def test_the_sidebar_beside_a_first_screen_repeats_neither_box_nor_queries_them(
+    member_client, django_assert_num_queries
+):
+    """session and member only: the empty home shows who to follow and the tags itself."""
+    _popular(3)
+    PostFactory(body="#topic")
+    with django_assert_num_queries(2):
+        response = member_client.get(reverse("sidebar") + "?first_screen=1", headers=HTMX)
+    content = html(response)
+    assert _follow_buttons(response) == {}
+    assert "Who to follow" not in content
+    assert "/tags/topic/" not in content
+    plain = member_client.get(reverse("sidebar"), headers=HTMX)
+    assert 'href="/tags/topic/"' in html(plain)
+
+
+@pytest.mark.parametrize(("page", "links_to_explore"), [("explore", False), ("home", True)])
+def test_the_sidebar_links_to_explore_except_on_explore(member_client, page, links_to_explore):
+    """The column is one request for every page (url_name "sidebar"): it goes by the page it
+    is loaded into (HX-Current-URL)."""
+    _popular(1)
+    headers = {**HTMX, "HX-Current-URL": "http://testserver" + reverse(page)}
+    content = html(member_client.get(reverse("sidebar"), headers=headers))
+    assert "Who to follow" in content
+    assert ("Find more people on Explore" in content) is links_to_explore
+
+
 def test_the_sidebar_for_a_visitor_holds_no_people(client, settings):
     settings.MSG_PUBLIC_PAGES = True
     person = _popular(1)[0]

@@ -194,3 +194,15 @@ def test_reporting_the_zone_needs_login_and_csrf(client):
     strict.force_login(member)
     assert strict.post(TIME_ZONE_URL, {"time_zone": "UTC"}).status_code == 403
     assert stored(member)[0] == ""
+
+
+def test_the_time_zone_setting_refuses_localtime(member_client, user):
+    """zoneinfo lists "localtime" on Debian (a link to /etc/localtime): not an IANA zone but
+    the server's clock setting, which would reveal the server's zone and change with the
+    host's. Neither it nor other names without an area (but UTC) are offered or taken."""
+    response = member_client.post(TIME_ZONE_URL, {"time_zone": "localtime"})
+    user.refresh_from_db()
+    assert (response.status_code, user.time_zone) == (400, "")
+    offered = options(html(member_client.get(reverse("settings_profile"))), "time_zone")
+    assert "localtime" not in offered and "UTC" in offered
+    assert all("/" in zone or zone in {"", "UTC"} for zone in offered)
