@@ -1,5 +1,6 @@
 """allauth, fitted to msg: the account adapter."""
 
+import contextlib
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,6 +16,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.forms import BaseForm
 from django.http import HttpRequest
+from django.utils import translation
 
 from users.models import CustomUser
 from users.selectors import account_for_address, account_for_login
@@ -119,7 +121,15 @@ class AccountAdapter(DefaultAccountAdapter):
             "current_site": get_current_site(request),
             **context,
         }
-        message = self.render_mail(template_prefix, email, ctx)
+        # Written in the language the recipient chose, whoever's browser asked for it (a reset
+        # requested from a German browser for an English-speaking member, say); with no choice,
+        # in the language of the request.
+        recipient = context.get("user")
+        if not isinstance(recipient, CustomUser):
+            recipient = account_for_address(email)
+        language = recipient.language if recipient is not None else ""
+        with translation.override(language) if language else contextlib.nullcontext():
+            message = self.render_mail(template_prefix, email, ctx)
         html_body = None
         if isinstance(message, EmailMultiAlternatives):
             html_body = next(
