@@ -1,4 +1,4 @@
-"""R3 review: query counts of pages that carry issue 9's new lists must not grow with items."""
+"""Pages that carry issue 9's lists of people and tags cost the same queries for 2 items as for 8."""
 
 import pytest
 from django.db import connection
@@ -80,7 +80,7 @@ PAGES = {
 
 
 @pytest.mark.parametrize("page", list(PAGES))
-def test_r3_query_count_does_not_grow_with_items(client, page):
+def test_query_count_does_not_grow_with_items(client, page):
     counts = []
     for n in (2, 8):
         reader = UserFactory()
