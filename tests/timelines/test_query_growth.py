@@ -1,4 +1,4 @@
-"""Pages that carry issue 9's lists of people and tags cost the same queries for 2 items as for 8."""
+"""Pages that carry lists of people and tags cost the same queries for 2 items as for 8."""
 
 import pytest
 from django.db import connection
