@@ -7,7 +7,12 @@ English and in German, with the same data, to find any text left in English.
 
 import ast
 import gettext
+import os
 import re
+import shutil
+import subprocess
+import sys
+import uuid
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -379,3 +384,46 @@ def test_a_visitor_gets_the_browser_language(client):
     response = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="de")
     assert response["Content-Language"] == "de"
     assert '<html lang="de">' in response.content.decode()
+
+
+def test_every_string_marked_in_the_code_is_in_the_catalogue(tmp_path, catalogue):
+    """makemessages, run again into a copy of the catalogue, finds no msgid the committed
+    catalogue lacks: a string marked for translation without `make messages` fails here.
+
+    makemessages writes to the first LOCALE_PATHS entry whose parent folder holds the file, and
+    it adds ./locale after them: so the copy sits in a hidden folder of the repository (its
+    parent is the repository, and makemessages skips hidden folders), first in LOCALE_PATHS.
+    """
+    copy = Path(settings.BASE_DIR) / f".locale-check-{uuid.uuid4().hex}"
+    shutil.copytree(LOCALE_DIR.parent.parent, copy)
+    (tmp_path / "extract_settings.py").write_text(
+        f"from msg_project.settings import *  # noqa: F403\nLOCALE_PATHS = [{str(copy)!r}]\n"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "extract_settings",
+        "PYTHONPATH": os.pathsep.join([str(tmp_path), str(settings.BASE_DIR)]),
+        "DEBUG": "True",
+    }
+    real = PO_PATH.read_bytes()
+    try:
+        subprocess.run(
+            [
+                sys.executable, "manage.py", "makemessages", "-l", "de", "--no-location",
+                "--no-obsolete", "--ignore=.venv/*", "--ignore=tests/*",
+                "--ignore=staticfiles/*", "--ignore=bench/*",
+            ],
+            cwd=settings.BASE_DIR, env=env, check=True, capture_output=True,
+        )  # fmt: skip
+        extracted_text = (copy / "de" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
+    assert PO_PATH.read_bytes() == real, "the check wrote to the real catalogue"
+    extracted = parse_po(extracted_text)
+    known = {(e.msgctxt, e.msgid) for e in catalogue}
+    missing = sorted(
+        f"{e.msgctxt + ' | ' if e.msgctxt else ''}{e.msgid}"
+        for e in extracted
+        if e.msgid and (e.msgctxt, e.msgid) not in known
+    )
+    assert missing == [], "run `make messages` and translate these"
