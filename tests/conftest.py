@@ -17,6 +17,13 @@ def _fast_and_isolated(settings, tmp_path):
     cache.clear()
     yield
     cache.clear()
+    # A request leaves its language and time zone active on the thread (the middleware sets
+    # them on every request, so servers are unaffected): tests that follow start from English
+    # and the server's zone.
+    from django.utils import timezone, translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    timezone.deactivate()
 
 
 @pytest.fixture

@@ -61,6 +61,13 @@ class SignupForm(AllauthSignupForm):
     form stays the single source of truth for what a valid new user is.
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The site's word for it (German "Benutzername", allauth's own says "Anmeldename").
+        username = self.fields["username"]
+        username.label = _("Username")
+        username.widget.attrs["placeholder"] = _("Username")
+
     def validate_unique_email(self, value: str) -> str:
         # allauth counts an address as taken when any account lists it, even one only changing
         # to it, so typing a stranger's address in would keep the stranger from signing up.

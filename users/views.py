@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -58,7 +59,11 @@ def settings_preferences(request: MemberRequest) -> HttpResponse:
             for field, errors in error.message_dict.items():
                 preferences.add_error(field if field in preferences.fields else None, errors)
         else:
-            messages.success(request, _("Language and time zone saved."))
+            # Confirm in the language the next page is shown in, not the one just left: the
+            # chosen one, or the browser's when the choice is now blank.
+            language = user.language or translation.get_language_from_request(request)
+            with translation.override(language):
+                messages.success(request, _("Language and time zone saved."))
             return redirect("settings_profile")
     context = {"form": ProfileForm(instance=user), "preferences_form": preferences}
     return render(request, "users/settings_profile.html", context, status=400)

@@ -2,7 +2,7 @@
 // action (which stays as the no-JavaScript fallback, e.g. the Block confirmation page).
 // [data-dialog-close] inside a dialog closes it; Escape closes it too (the browser's own).
 // Focus goes back to the button that opened it. Delegated on document, so buttons that htmx
-// swaps in work as well.
+// swaps in work as well. Dropdown menus (<details class="dropdown">) close with Escape too.
 (function () {
   "use strict";
 
@@ -42,4 +42,30 @@
     },
     true
   );
+
+  // A <details class="dropdown"> menu (the phone's More menu): Escape inside it closes it and
+  // puts focus back on its summary; it also closes when focus moves out of it.
+  function openDropdown(node) {
+    var details = node instanceof Element ? node.closest("details.dropdown") : null;
+    return details && details.open ? details : null;
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || event.defaultPrevented) return;
+    var details = openDropdown(event.target);
+    if (!details) return;
+    event.preventDefault();
+    details.open = false;
+    var summary = details.querySelector(":scope > summary");
+    if (summary) summary.focus();
+  });
+
+  document.addEventListener("focusout", function (event) {
+    var details = openDropdown(event.target);
+    if (!details) return;
+    var next = event.relatedTarget;
+    // relatedTarget is null when focus leaves the page or goes to nothing focusable (a click on
+    // plain text): leave the menu alone then, the browser's own click handling applies.
+    if (next instanceof Node && !details.contains(next)) details.open = false;
+  });
 })();

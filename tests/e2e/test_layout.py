@@ -3,9 +3,10 @@ are visible in both themes, the phone tab bar holds one row, the reading column 
 the compose box starts as one line and grows."""
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from social.services import follow_create
+from tests.e2e.test_compose_images import signed_in
 from tests.e2e.test_flows import log_in, member
 from tests.factories import PASSWORD, PostFactory
 
@@ -180,3 +181,72 @@ def test_follows_make_the_badges_and_current_page(new_page, console_errors):
     expect(nav.get_by_role("link", name="Notifications")).to_have_attribute("aria-current", "page")
     expect(nav.get_by_role("link", name="Home")).not_to_have_attribute("aria-current", "page")
     assert console_errors == []
+
+
+PHONE = {"width": 360, "height": 740}
+
+
+def phone_page(new_page, live_server, person, language: str) -> Page:
+    page = signed_in(new_page, live_server, person)
+    page.set_viewport_size(PHONE)
+    page.emulate_media(color_scheme="dark")
+    page.set_extra_http_headers({"Accept-Language": language})
+    return page
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_tab_bar_labels_show_whole_at_360px(new_page, live_server, console_errors, language):
+    """Every tab-bar label shows whole (no ellipsis) at 360 px, in both languages."""
+    page = phone_page(new_page, live_server, member(), language)
+    page.goto("/")
+    labels = page.locator(".main-nav .nav-label:visible")
+    assert labels.count() >= 5
+    cut = labels.evaluate_all(
+        "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"
+    )
+    assert cut == [], f"tab bar labels cut off with an ellipsis at 360 px: {cut}"
+    assert console_errors == []
+
+
+def test_keyboard_focus_is_never_hidden_behind_the_tab_bar(new_page, live_server, console_errors):
+    """WCAG 2.4.11 (focus not obscured): tabbing down a timeline at 360 px, each focused control
+    is scrolled into view above the fixed bottom tab bar (scroll-padding-bottom)."""
+    me = member()
+    author = member()
+    follow_create(follower=me, followee=author)
+    for i in range(6):
+        PostFactory(author=author, body=f"post {i} " + "word " * 30)
+    page = phone_page(new_page, live_server, me, "de")
+    page.goto("/")
+    page.wait_for_load_state("networkidle")
+    hidden = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        state = page.evaluate(
+            """() => {
+              const el = document.activeElement;
+              const bar = document.querySelector('.main-nav').getBoundingClientRect();
+              const r = el.getBoundingClientRect();
+              return {inBar: !!el.closest('.main-nav'), top: r.top, barTop: bar.top,
+                      label: el.tagName + ' ' + (el.textContent || '').trim().slice(0, 30)};
+            }"""
+        )
+        if not state["inBar"] and state["top"] >= state["barTop"]:
+            hidden.append(state["label"])
+    assert hidden == [], f"focused controls entirely under the bottom tab bar: {hidden}"
+
+
+def test_the_more_menu_closes_with_escape_and_focus_returns(new_page, live_server, console_errors):
+    """The phone's More menu (a <details> dropdown) opens with Enter; Escape from inside closes
+    it and puts focus back on its summary (static/js/dialogs.js)."""
+    page = phone_page(new_page, live_server, member(), "de")
+    page.goto("/")
+    more = page.locator(".topbar-more")
+    summary = more.locator("summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(more).to_have_attribute("open", "")
+    page.keyboard.press("Tab")  # into the menu: "Profil"
+    page.keyboard.press("Escape")
+    expect(more).not_to_have_attribute("open", "")
+    expect(summary).to_be_focused()

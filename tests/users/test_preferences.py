@@ -9,6 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from posts.services import post_create
 from tests.factories import UserFactory
@@ -206,3 +208,26 @@ def test_the_time_zone_setting_refuses_localtime(member_client, user):
     offered = options(html(member_client.get(reverse("settings_profile"))), "time_zone")
     assert "localtime" not in offered and "UTC" in offered
     assert all("/" in zone or zone in {"", "UTC"} for zone in offered)
+
+
+@pytest.mark.parametrize(("before", "chosen", "browser"), [("", "de", "en"), ("de", "", "en")])
+def test_saving_preferences_confirms_in_the_language_of_the_next_page(
+    member_client, user, before, chosen, browser
+):
+    """The flash is worded in the language just chosen (or the browser's for a blank choice),
+    the one the next page is shown in, not the one the member just left."""
+    preferences_update(user=user, time_zone="", language=before)
+    response = member_client.post(
+        PREFERENCES_URL,
+        {"time_zone": "", "language": chosen},
+        HTTP_ACCEPT_LANGUAGE=browser,
+        follow=True,
+    )
+    shown = chosen or browser
+    assert response.headers["Content-Language"] == shown
+    with translation.override(shown):
+        expected = gettext("Language and time zone saved.")
+    with translation.override(before or browser):
+        left = gettext("Language and time zone saved.")
+    assert expected != left
+    assert [str(m) for m in response.context["messages"]] == [expected]
