@@ -2,9 +2,11 @@
 
 SQLite keeps a separate FTS5 table (`post_search`, tokenizer unicode61 with diacritics
 removed), written by the post services through `index_post` and `unindex_posts`. PostgreSQL
-searches the posts table itself through a GIN index on `to_tsvector('simple', ...)` of the body
-with the same diacritics folded (`FOLD_FROM` to `FOLD_TO`, posts migration 0010), so there is
-nothing to keep in sync.
+searches the posts table itself through a GIN index on `PG_VECTOR` (posts migration 0011), so
+there is nothing to keep in sync. Both see the same words: PostgreSQL's own parser would keep a
+link, a host, an address, a path or "3.14" as one lexeme and drop the words between "<" and ">",
+so the index first turns everything that is not a letter or a digit into a space, as unicode61
+separates words (and as `query_words` does).
 
 A query is split into words (letters and digits); each word of 3 or more characters matches
 by prefix of its light stem (`stem`: "databases" -> "databas", so it finds "database" too;
@@ -16,6 +18,7 @@ The words are quoted into the engine's syntax, so no input is ever an operator.
 """
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from django.db import connection
@@ -58,9 +61,23 @@ FOLD_TO = (
     "yyyyyyyy"
 )
 _FOLD = str.maketrans(FOLD_FROM, FOLD_TO)
+# The combining diacritics (U+0300-U+036F) left after NFC composes what it can ("nai\u0308ve"
+# becomes "naïve"; "İ" lower-cased by Python is "i" and U+0307): FTS5 drops them inside a word.
+_MARKS = re.compile("[\u0300-\u036f]+")
+# PostgreSQL's copy of the same steps, in posts migration 0011 too (the query must be the index's
+# expression for the index to be used): NFC, lower case, the folded letters, no combining
+# diacritics, then every run of characters that are not letters or digits becomes one space (the
+# simple dictionary lower-cases each word). An ASCII body skips the first steps, which change
+# nothing there: translate() alone costs a third of a millisecond a post. The letters and digits
+# are ICU's ("und-x-icu"), whatever the database's own locale: under LC_CTYPE "C" the regex
+# class [:alnum:] would hold ASCII only.
+_PG_BODY = "COALESCE(posts_post.body, '')"
 PG_VECTOR = (
-    f"to_tsvector('{PG_CONFIG}'::regconfig, "
-    f"translate(COALESCE(posts_post.body, ''), '{FOLD_FROM}', '{FOLD_TO}'))"
+    f"to_tsvector('{PG_CONFIG}'::regconfig, regexp_replace("
+    f"CASE WHEN octet_length({_PG_BODY}) = char_length({_PG_BODY}) THEN {_PG_BODY} "
+    f"ELSE regexp_replace(translate(lower(normalize({_PG_BODY}, NFC)), "
+    f"'{FOLD_FROM}', '{FOLD_TO}'), '[\\u0300-\\u036f]+', '', 'g') END "
+    "COLLATE \"und-x-icu\", '[^[:alnum:]]+', ' ', 'g'))"
 )
 
 
@@ -117,8 +134,13 @@ def stem(word: str) -> str:
 
 
 def query_words(text: str) -> list[str]:
-    """Return the words of a search, lower-cased and with diacritics folded (at most 16)."""
-    return [w.lower().translate(_FOLD) for w in _WORD.findall(text)][:MAX_WORDS]
+    """Return the words of a search, lower-cased and with diacritics folded (at most 16).
+
+    As the index sees a body: composed (NFC), combining diacritics dropped, letters folded
+    before lower-casing too ("İ" is "i", not "i" and a combining dot).
+    """
+    text = _MARKS.sub("", unicodedata.normalize("NFC", text))
+    return [w.translate(_FOLD).lower().translate(_FOLD) for w in _WORD.findall(text)][:MAX_WORDS]
 
 
 def _terms(words: list[str], *, prefix: bool) -> list[tuple[str, bool]]:

@@ -1,5 +1,6 @@
 """posts 0005 fills Post.root for the comments that exist when it runs, at any depth; posts
-0007/0008 can be unapplied (a deploy rolled back) once drafts exist."""
+0007/0008 can be unapplied (a deploy rolled back) once drafts exist; posts 0011 rebuilds
+PostgreSQL's search index both ways."""
 
 import pytest
 from django.core.files.base import ContentFile
@@ -83,5 +84,29 @@ def test_posts_0007_can_be_unapplied_once_drafts_exist():
         assert list(images) == [posted.pk]
         assert draft.pk not in images
         assert [default_storage.exists(name) for name in names] == [False, False, True, True]
+    finally:
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+def search_index_definition() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = %s", ["post_body_search_idx"]
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_posts_0011_rebuilds_the_postgresql_search_index_both_ways():
+    """Unapplied, the index of posts 0010 (the body as PostgreSQL's parser reads it) is back;
+    applied again, the index splits on every non-letter, the expression search queries."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite searches its FTS5 table, which 0011 leaves alone")
+    try:
+        migrate([("posts", "0010_search_prefix_stem")])
+        assert "translate" in search_index_definition()
+        assert "regexp_replace" not in search_index_definition()
+        migrate([("posts", "0011_search_words")])
+        assert "regexp_replace" in search_index_definition()
     finally:
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
