@@ -44,18 +44,21 @@ $(VENV)/.installed: pyproject.toml uv.lock
 
 # DEBUG defaults to True unless the environment or .env sets it. Without DEBUG, a SECRET_KEY is
 # needed: one is made once and kept in .secret_key (git-ignored) unless the environment or .env
-# has one. Links in mail point at SITE_URL, by default the address served here.
+# has one. Links in mail point at SITE_URL (from the environment or .env), by default the address
+# served here (127.0.0.1 when serving on every interface, HOST=0.0.0.0).
 run: install
 	@if [ -z "$${DEBUG:-}" ] && ! grep -qs '^DEBUG=' .env; then export DEBUG=True; fi; \
 	export CONN_MAX_AGE=$${CONN_MAX_AGE:-0}; \
-	export SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}; \
+	case "$(HOST)" in 0.0.0.0|::|"[::]") local_host=127.0.0.1;; *) local_host="$(HOST)";; esac; \
+	if [ -z "$${SITE_URL:-}" ] && ! grep -qs '^SITE_URL=.' .env; then \
+		export SITE_URL="http://$$local_host:$(PORT)"; fi; \
 	if [ -z "$${SECRET_KEY:-}" ] && ! grep -qs '^SECRET_KEY=.' .env; then \
 		[ -s .secret_key ] || (umask 077; $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > .secret_key); \
 		export SECRET_KEY=$$(cat .secret_key); fi; \
 	$(BIN)/python manage.py migrate --noinput && \
 	$(BIN)/python manage.py collectstatic --noinput -v 0 && \
 	$(BIN)/python manage.py seed_demo && \
-	echo "msg is running on $$SITE_URL/  (Ctrl+C stops it)" && \
+	echo "msg is running on http://$$local_host:$(PORT)/  (Ctrl+C stops it)" && \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.forms import counted
 from posts.forms import PostForm
 from users.models import CustomUser
 from users.selectors import accounts_named
@@ -32,6 +33,7 @@ class NewMessageForm(MessageForm):
     def __init__(self, *args: Any, sender: CustomUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sender = sender
+        counted(self.fields["to"])
 
     def clean_to(self) -> list[CustomUser]:
         names = [

@@ -5,10 +5,29 @@ from collections.abc import Callable
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
-from core.errors import error_response
+from core.errors import TOO_MANY, error_response
 
 ERROR_TEMPLATES = {400: "400.html", 403: "403.html", 404: "404.html", 429: "429.html"}
+
+# What an htmx request is told, in one short line, when the answer is an error page rather
+# than a service error's own words (static/js/errors.js shows it next to the failed action).
+# A 403 page reaches htmx only from the CSRF check: the page is older than the session.
+HTMX_ERRORS = {
+    403: gettext_lazy("This page is out of date. Reload the page and try again."),
+    404: gettext_lazy("This is no longer there. It may have been deleted."),
+    429: TOO_MANY,
+}
+HTMX_SERVER_ERROR = gettext_lazy("Something went wrong on our side. Try again in a moment.")
+HTMX_OTHER_ERROR = gettext_lazy("That did not work. Reload the page and try again.")
+
+
+def htmx_error_text(status: int) -> str:
+    """Return the one line an htmx request gets for an error page with status."""
+    if status >= 500:
+        return str(HTMX_SERVER_ERROR)
+    return str(HTMX_ERRORS.get(status, HTMX_OTHER_ERROR))
 
 
 class ServiceErrorMiddleware:
@@ -16,14 +35,27 @@ class ServiceErrorMiddleware:
 
     A page gets the site's error page with the status; an htmx request gets the messages as
     plain text (htmx-config in templates/_base.html swaps a 400 into place and no other error;
-    views that expect a refusal answer htmx with their own partial instead).
+    views that expect a refusal answer htmx with their own partial instead). Any other error
+    page an htmx request meets (a missing URL, a failed CSRF check, a server error) becomes
+    one short line of text too, which static/js/errors.js shows.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        if (
+            getattr(request, "htmx", False)
+            and response.status_code > 400
+            and not response.streaming
+            and not response.get("Content-Type", "").startswith("text/plain")
+        ):
+            response.content = htmx_error_text(response.status_code).encode()
+            response["Content-Type"] = "text/plain; charset=utf-8"
+            if response.has_header("Content-Length"):
+                del response["Content-Length"]
+        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         """Return the response for exception, or None to let Django handle it."""
@@ -31,9 +63,9 @@ class ServiceErrorMiddleware:
         if error is None:
             return None
         if getattr(request, "htmx", False):
-            return HttpResponse(
-                error.text, status=error.status, content_type="text/plain; charset=utf-8"
-            )
+            # A missing row says only that it is gone (error.text speaks of a page).
+            text = htmx_error_text(404) if error.status == 404 else error.text
+            return HttpResponse(text, status=error.status, content_type="text/plain; charset=utf-8")
         # As Django's own error views do, the page shows what the raiser said, if anything.
         said = error.text if isinstance(exception, ValidationError) else str(exception)
         context = {"exception": said}

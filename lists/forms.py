@@ -1,7 +1,10 @@
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import counted
 from lists.services import TITLE_MAX_LENGTH, list_title_clean
 
 
@@ -9,6 +12,10 @@ class ListForm(forms.Form):
     """A list's name; the rules live in lists.services."""
 
     title = forms.CharField(label=_("List name"), max_length=TITLE_MAX_LENGTH, strip=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        counted(self.fields["title"])
 
     def clean_title(self) -> str:
         try:

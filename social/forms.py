@@ -1,11 +1,13 @@
 """Forms of the social pages: the muted-word (filter) settings."""
 
 from datetime import timedelta
+from typing import Any
 
 from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
+from core.forms import counted
 from social.models import FilterContext
 from social.services import PHRASE_MAX_LENGTH
 
@@ -42,6 +44,10 @@ class MutedWordForm(forms.Form):
         choices=[(value, label) for value, label, _ in EXPIRY_CHOICES],
         required=False,
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        counted(self.fields["phrase"])
 
     def expires_in(self) -> timedelta | None:
         chosen = self.cleaned_data.get("expires") or ""

@@ -1,7 +1,19 @@
 """Reads about the social graph: the questions other apps ask about it, profile headers and
 the lists of followers, following, blocks and mutes."""
 
-from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.core.cache import cache
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from core.queries import subquery_count
@@ -129,22 +141,68 @@ def people_of(edges: list, person: str) -> list[CustomUser]:
     return people
 
 
+# Who to follow looks at a bounded set of candidates, so its cost does not grow with the site:
+# the most followed accounts (counted over every follow at most once per POPULAR_TTL seconds,
+# site-wide, in the cache), the accounts followed by the viewer's latest FOF_FOLLOWEES
+# followees (at most FOF_CANDIDATES of their follows), and the NEWEST newest accounts.
+POPULAR_CACHE_KEY = "social:most-followed"
+POPULAR_COUNT = 50
+POPULAR_TTL = 300
+FOF_FOLLOWEES = 200
+FOF_CANDIDATES = 500
+NEWEST = 50
+
+
+def most_followed_ids() -> list[int]:
+    """Return the ids of the most followed active accounts, most followed first (cached)."""
+    ids: list[int] | None = cache.get(POPULAR_CACHE_KEY)
+    if ids is None:
+        ids = list(
+            Follow.objects.filter(follower__is_active=True, followee__is_active=True)
+            .values("followee_id")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "-followee_id")
+            .values_list("followee_id", flat=True)[:POPULAR_COUNT]
+        )
+        cache.set(POPULAR_CACHE_KEY, ids, POPULAR_TTL)
+    return ids
+
+
 def who_to_follow(user: CustomUser, limit: int = 3) -> QuerySet[CustomUser]:
-    """Return accounts to suggest to user, best first, in one query: those followed by the
-    most of the accounts user follows, then the most followed, then the newest; never user,
-    anyone user follows, blocked either way, muted by user, or deactivated."""
-    qs = CustomUser.objects.filter(is_active=True).exclude(pk=user.pk)
-    qs = qs.exclude(pk__in=followee_ids(user))
+    """Return accounts to suggest to user, best first: those followed by the most of the
+    accounts user follows, then the most followed, then the newest; never user, anyone user
+    follows, blocked either way, muted by user, or deactivated.
+
+    One query (plus, every few minutes, the site-wide count behind most_followed_ids), over a
+    bounded set of candidates.
+    """
+    popular = most_followed_ids()
+    recent_followees = (
+        Follow.objects.filter(follower=user).order_by("-id").values("followee_id")[:FOF_FOLLOWEES]
+    )
+    fof = Follow.objects.filter(follower__in=recent_followees).values("followee_id")[
+        :FOF_CANDIDATES
+    ]
+    newest = CustomUser.objects.filter(is_active=True).order_by("-id").values("pk")[:NEWEST]
+    qs = CustomUser.objects.filter(
+        Q(pk__in=popular) | Q(pk__in=fof) | Q(pk__in=newest), is_active=True
+    )
+    qs = qs.exclude(pk=user.pk).exclude(pk__in=followee_ids(user))
     for hidden in hidden_author_ids(user):
         qs = qs.exclude(pk__in=hidden)
-    followed_by = Follow.objects.filter(followee=OuterRef("pk"), follower__is_active=True)
+    followed_by = Follow.objects.filter(
+        followee=OuterRef("pk"), follower__in=recent_followees, follower__is_active=True
+    )
+    rank = Case(
+        *[When(pk=pk, then=Value(place)) for place, pk in enumerate(popular)],
+        default=Value(len(popular)),
+        output_field=IntegerField(),
+    )
     return qs.annotate(
-        followed_by_followees=subquery_count(
-            followed_by.filter(follower__in=followee_ids(user)), "followee"
-        ),
-        followers_count=subquery_count(followed_by, "followee"),
+        followed_by_followees=subquery_count(followed_by, "followee"),
+        popularity=rank,
         is_followed=Value(False, output_field=BooleanField()),
-    ).order_by("-followed_by_followees", "-followers_count", "-id")[:limit]
+    ).order_by("-followed_by_followees", "popularity", "-id")[:limit]
 
 
 def blocks(user: CustomUser) -> QuerySet[Block]:

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from posts.models import OPEN_VISIBILITIES, Bookmark, Post, Tag, Visibility
 from posts.selectors import LISTED_NOWHERE, cards, trending_tags, visible_to, visible_to_anyone
@@ -136,9 +137,14 @@ def trending(viewer: CustomUser | None, *, limit: int = 5) -> QuerySet[Tag]:
 
 
 def suggestions(viewer: CustomUser | None, *, people: int = 3, tags: int = 5) -> dict:
-    """Return who viewer might follow and the trending tags, as lazy querysets: a page pays
-    their two queries only if it shows them (a visitor gets the tags only)."""
+    """Return who viewer might follow and the trending tags, both lazy: a page pays their
+    queries only if it shows them (a visitor gets the tags only)."""
     return {
-        "suggestions": who_to_follow(viewer, people) if viewer else CustomUser.objects.none(),
+        # who_to_follow reads its cached candidates when called: defer the call itself.
+        "suggestions": (
+            SimpleLazyObject(lambda: list(who_to_follow(viewer, people)))
+            if viewer
+            else CustomUser.objects.none()
+        ),
         "trending": trending(viewer, limit=tags),
     }

@@ -1,5 +1,6 @@
 from urllib.parse import urlsplit
 
+from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -45,6 +46,13 @@ def render_timeline(
     return render(request, template, context)
 
 
+def _signup_url(request: HtmxRequest) -> str | None:
+    """Return the full sign-up address to give people, or None when sign-up is closed."""
+    if not get_adapter(request).is_open_for_signup(request):
+        return None
+    return request.build_absolute_uri(reverse("account_signup"))
+
+
 @login_not_required
 @require_GET
 def home(request: HtmxRequest) -> HttpResponse:
@@ -62,9 +70,13 @@ def home(request: HtmxRequest) -> HttpResponse:
             "poll_form": PollForm(),
         },
         # The empty timeline shows who to follow (lazy querysets, queried only then), so the
-        # right column leaves its own out (_base.html asks /sidebar/?first_screen=1).
+        # right column leaves its own out (_base.html asks /sidebar/?first_screen=1). With
+        # nobody to suggest (a new server), it offers the sign-up address to pass on instead.
         when_empty={
-            "first_screen": selectors.suggestions(viewer, people=5),
+            "first_screen": {
+                **selectors.suggestions(viewer, people=5),
+                "signup_url": _signup_url(request),
+            },
             "sidebar_people": False,
         },
     )
@@ -116,8 +128,9 @@ def bookmarks(request: MemberRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def sidebar(request: HtmxRequest) -> HttpResponse:
-    """Return the right column's who to follow and trending tags (loaded with hx-get); a
-    visitor gets the trending tags when pages are public, else nothing."""
+    """Return the right column's who to follow and trending tags (loaded with hx-get), or a
+    link to Explore when there is nobody to suggest; a visitor gets the trending tags when
+    pages are public, else nothing."""
     viewer = member_or_none(request)
     if viewer is None and not settings.MSG_PUBLIC_PAGES:
         return HttpResponse("")

@@ -67,6 +67,8 @@ class SignupForm(AllauthSignupForm):
         username = self.fields["username"]
         username.label = _("Username")
         username.widget.attrs["placeholder"] = _("Username")
+        # A longer paste would be cut short silently, signing up a different name than typed.
+        counted(username)
 
     def validate_unique_email(self, value: str) -> str:
         # allauth counts an address as taken when any account lists it, even one only changing

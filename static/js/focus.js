@@ -95,6 +95,20 @@
   // After load: the browser's own scroll to the fragment would move focus away again.
   window.addEventListener("load", function () { window.setTimeout(focusCompose, 0); });
 
+  // A form sent without htmx came back with errors: put focus on the first invalid field, so
+  // a keyboard or screen-reader user lands on it and hears its error (aria-describedby).
+  // Only on page load: an htmx swap keeps focus where it was (above).
+  document.addEventListener("DOMContentLoaded", function () {
+    var field = document.querySelector("form [aria-invalid=true]");
+    if (!field) {
+      var error = document.querySelector("form .field-error[id]");
+      if (error) field = document.querySelector('form [aria-describedby~="' + cssEscape(error.id) + '"]');
+    }
+    var active = document.activeElement;
+    if (!field || (active && active !== document.body && !active.hasAttribute("autofocus"))) return;
+    field.focus();
+  });
+
   // Compose grows with its text: CSS field-sizing does it where supported; elsewhere, size the
   // box to its content on input (the CSS max-height still caps it).
   function fit(box) {

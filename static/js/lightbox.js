@@ -45,9 +45,19 @@
       if (event.key === "ArrowLeft") { show(index - 1); event.preventDefault(); }
       if (event.key === "ArrowRight") { show(index + 1); event.preventDefault(); }
     });
-    // A click on the backdrop (the dialog box itself, outside its content) closes it.
+    // A click on the dark area closes it: anywhere but the image, the caption's text and the
+    // buttons (the figure fills the screen, so "beside the image" is mostly the figure). The
+    // press must start there too, so selecting caption text never closes it.
+    var pressedOnBackdrop = false;
+    function backdrop(target) {
+      return !(target instanceof Element) || !target.closest("img, figcaption, button");
+    }
+    dialog.addEventListener("pointerdown", function (event) {
+      pressedOnBackdrop = backdrop(event.target);
+    });
     dialog.addEventListener("click", function (event) {
-      if (event.target === dialog) dialog.close();
+      if (pressedOnBackdrop && backdrop(event.target)) dialog.close();
+      pressedOnBackdrop = false;
     });
     dialog.addEventListener("close", function () {
       parts.image.removeAttribute("src");

@@ -6,12 +6,13 @@ from allauth.core.exceptions import RateLimited as AllauthRateLimited
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django_htmx.middleware import HtmxDetails
 
 from core.errors import ErrorResponse, RateLimited, error_response
-from core.middleware import ServiceErrorMiddleware
+from core.middleware import ServiceErrorMiddleware, htmx_error_text
+from posts import views as post_views
 from posts.models import Post, Visibility
 from tests.factories import FollowFactory, PostFactory
 
@@ -115,3 +116,63 @@ def test_a_refused_plain_action_redirects_with_a_message(member_client, user):
     response = member_client.post(f"{post.get_absolute_url()}repost/", follow=True)
     assert response.status_code == 200
     assert "Followers-only posts cannot be reposted." in response.content.decode()
+
+
+@pytest.mark.parametrize("status", [403, 404, 405, 429, 500, 502])
+def test_an_error_page_reaches_htmx_as_one_short_line_of_text(status):
+    """Whatever error page an htmx request meets, static/js/errors.js gets a line to show."""
+    page = HttpResponse("<!DOCTYPE html><html><h1>Error</h1></html>", status=status)
+    response = ServiceErrorMiddleware(lambda request: page)(_request(htmx=True))
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("text/plain")
+    text = response.content.decode()
+    assert text == htmx_error_text(status)
+    assert text and "<" not in text and len(text) < 300
+
+
+def test_error_pages_stay_pages_without_htmx_and_htmx_keeps_its_400_partial():
+    page = HttpResponse("<p>Not found</p>", status=404)
+    assert ServiceErrorMiddleware(lambda request: page)(_request(htmx=False)) is page
+    partial = HttpResponse("<div>refused</div>", status=400)
+    response = ServiceErrorMiddleware(lambda request: partial)(_request(htmx=True))
+    assert response.content == b"<div>refused</div>"
+
+
+def test_an_unknown_url_answers_htmx_in_plain_text(member_client):
+    response = member_client.post("/no/such/place/", headers=HTMX)
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/plain")
+    assert response.content.decode() == htmx_error_text(404)
+
+
+def test_a_failed_csrf_check_answers_htmx_in_plain_text(user):
+    """A page older than the session (its token rotated by a log-in elsewhere) says reload."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    url = reverse("relationship_action", kwargs={"username": user.username, "action": "mute"})
+    response = client.post(url, headers=HTMX)
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("text/plain")
+    assert response.content.decode() == htmx_error_text(403)
+
+
+def test_a_like_on_a_deleted_post_tells_htmx_it_is_gone(member_client):
+    post = PostFactory()
+    url = f"{post.get_absolute_url()}like/"
+    post.delete()
+    response = member_client.post(url, headers=HTMX)
+    assert response.status_code == 404
+    assert response.content.decode() == htmx_error_text(404)
+
+
+def test_a_server_error_answers_htmx_in_plain_text(member_client, monkeypatch):
+    def broken(**kwargs):
+        raise ZeroDivisionError
+
+    monkeypatch.setitem(post_views.ACTIONS, "like", (broken, post_views.ACTIONS["like"][1]))
+    member_client.raise_request_exception = False
+    post = PostFactory()
+    response = member_client.post(f"{post.get_absolute_url()}like/", headers=HTMX)
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("text/plain")
+    assert response.content.decode() == htmx_error_text(500)

@@ -77,6 +77,27 @@ def test_block_asks_in_a_dialog_and_cancel_changes_nothing(new_page, live_server
     assert console_errors == []
 
 
+def test_the_block_dialog_opens_on_cancel_and_keeps_focus_inside(new_page, live_server):
+    """Initial focus is on Cancel (the safe choice); Tab and Shift+Tab never reach the page
+    behind the modal (body = the browser's own UI, which the
+    native modal <dialog> lets focus visit, as the HTML spec intends)."""
+    reader, other = UserFactory(), UserFactory()
+    page = logged_in(new_page, live_server, reader)
+    page.goto(f"/@{other.username}/")
+    page.locator("#relationship").get_by_role("button", name="Block", exact=True).click()
+    dialog = page.locator("#block-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()
+    inside = (
+        "() => document.activeElement === document.body"
+        " || document.getElementById('block-dialog').contains(document.activeElement)"
+    )
+    for key in ["Tab"] * 4 + ["Shift+Tab"] * 6:
+        page.keyboard.press(key)
+        where = page.evaluate("() => document.activeElement.outerHTML.slice(0, 80)")
+        assert page.evaluate(inside), f"focus left the dialog after {key}: on {where}"
+
+
 def test_block_without_javascript_uses_the_confirmation_page(new_page, live_server):
     alice, bob = UserFactory(), UserFactory()
     page = logged_in(new_page, live_server, alice, java_script_enabled=False)

@@ -1,7 +1,8 @@
 """Compose and images in headless Chromium (issue 9): the live character counter counts as
 the server does and never cuts a paste short; a chosen image shows at once with its alt-text
 field; a non-image gets the friendly message; a single image is never cropped; the lightbox
-works by keyboard and gives focus back to the thumbnail."""
+works by keyboard, closes on a click beside the image and gives focus back to the thumbnail;
+an open ALT description is readable whole in every grid, on a phone too."""
 
 from pathlib import Path
 
@@ -280,4 +281,114 @@ def test_alt_text_and_content_warning_take_a_long_paste_whole_and_count_it(
     assert len(warning.input_value()) == limit + 5
     expect(counter(a, warning)).to_have_class("char-counter over")
     assert remaining(a, warning) == -5
+    assert console_errors == []
+
+
+# Everything the open ALT description must satisfy, measured in the page: the button stays
+# inside its cell and on top (so the same click closes it); the description starts inside the
+# cell or below it (never above: the cell's top would cut its first lines), fits the screen's
+# width, and is the topmost thing at its first and last visible lines.
+ALT_GEOMETRY = """details => {
+    // The text's contrast with its translucent background laid over a white image (the worst
+    // case for light text).
+    const rgba = value => value.match(/[\\d.]+/g).map(Number);
+    const luminance = ([r, g, b]) => [r, g, b].map(c => {
+        c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    }).reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+    const contrastOverWhite = el => {
+        const style = getComputedStyle(el);
+        const fg = rgba(style.color), bg = rgba(style.backgroundColor);
+        const alpha = bg.length > 3 ? bg[3] : 1;
+        const shown = bg.slice(0, 3).map(c => c * alpha + 255 * (1 - alpha));
+        const [a, b] = [luminance(fg), luminance(shown)].sort((x, y) => y - x);
+        return (a + 0.05) / (b + 0.05);
+    };
+    const cell = details.closest(".post-image").getBoundingClientRect();
+    const summary = details.querySelector("summary"), text = details.querySelector("p");
+    text.scrollIntoView({block: "center"});
+    const s = summary.getBoundingClientRect(), t = text.getBoundingClientRect();
+    const cellNow = details.closest(".post-image").getBoundingClientRect();
+    const on = (el, x, y) => el.contains(document.elementFromPoint(x, y));
+    return {
+        cellTop: cellNow.top, cellBottom: cellNow.bottom,
+        summaryTop: s.top, summaryBottom: s.bottom,
+        textTop: t.top, textLeft: t.left, textRight: t.right, width: innerWidth,
+        textOnTopAtStart: on(text, t.left + 8, t.top + 8),
+        textOnTopAtEnd: on(text, t.right - 8, t.bottom - 8),
+        summaryOnTop: on(summary, (s.left + s.right) / 2, (s.top + s.bottom) / 2),
+        textWidth: t.width, summaryContrast: contrastOverWhite(summary),
+    };
+}"""
+
+# Where the ALT button sits in its cell (it must not move when it opens).
+SUMMARY_IN_CELL = """details => {
+    const cell = details.closest(".post-image").getBoundingClientRect();
+    const summary = details.querySelector("summary").getBoundingClientRect();
+    return [summary.left - cell.left, summary.top - cell.top];
+}"""
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_an_open_alt_description_is_readable_in_every_grid(new_page, live_server, width):
+    """1 to 4 images (and a sensitive post, revealed), on a phone and on a desktop: each ALT
+    button opens its description whole (nothing cut off by the small grid cell), and stays
+    visible and clickable to close it again."""
+    ann, bob = member(), member()
+    description = "Start of the description. " + "More words. " * 12
+    posts = [attached(ann, [(64, 48)] * n, [description] * n) for n in (1, 2, 3, 4)]
+    ids = [
+        media_services.media_upload(
+            owner=ann, file=upload(encode(quadrants((64, 48)), "PNG")), alt_text=description
+        ).pk
+        for _ in range(4)
+    ]
+    sensitive = post_create(author=ann, body="Careful.", media_ids=ids, sensitive=True)
+    page = signed_in(new_page, live_server, bob)
+    page.set_viewport_size({"width": width, "height": 740})
+    page.goto(f"/@{ann.username}/")
+    page.locator(f"#post-{sensitive.pk} .sensitive-reveal").click()
+    for post in [*posts, sensitive]:
+        badges = page.locator(f"#post-{post.pk} details.alt-badge")
+        for n in range(badges.count()):
+            details = badges.nth(n)
+            closed = details.evaluate(SUMMARY_IN_CELL)
+            details.locator("summary").click()
+            expect(details.locator("p")).to_be_visible()
+            where = f"post of {post.images.count()} images, badge {n + 1}, {width} px"
+            box = details.evaluate(ALT_GEOMETRY)
+            assert box["summaryTop"] >= box["cellTop"] - 0.5, where
+            assert box["summaryBottom"] <= box["cellBottom"] + 0.5, where
+            assert box["textTop"] >= box["cellTop"] - 0.5, where
+            assert box["textLeft"] >= 0 and box["textRight"] <= box["width"] + 0.5, where
+            assert box["textWidth"] >= min(240, width / 2), f"a narrow column: {where}"
+            assert box["textOnTopAtStart"] and box["textOnTopAtEnd"], f"covered: {where}"
+            assert box["summaryOnTop"], f"the ALT button is covered: {where}"
+            assert box["summaryContrast"] >= 4.5, f"the ALT button is hard to read: {where}"
+            assert details.evaluate(SUMMARY_IN_CELL) == pytest.approx(closed, abs=0.5), where
+            details.locator("summary").click()  # the same button closes it
+            expect(details.locator("p")).to_be_hidden()
+
+
+def test_the_lightbox_closes_on_a_click_beside_the_image(new_page, live_server, console_errors):
+    """The dialog fills the screen and its figure most of it: a click on the dark area beside
+    the image closes it; a click on the image or its caption does not."""
+    ann, bob = member(), member()
+    post = attached(ann, [(64, 48)], ["A small picture"])
+    page = signed_in(new_page, live_server, bob)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(post.get_absolute_url())
+    link = page.locator(f"#post-{post.pk} a.post-image-link")
+    dialog = page.locator("dialog.lightbox")
+    link.click()
+    expect(dialog).to_be_visible()
+    dialog.locator("img").click()
+    dialog.locator("figcaption").click()
+    expect(dialog).to_be_visible()
+    page.mouse.click(100, 400)  # the dark area, far left of a 64 px wide image
+    expect(dialog).to_be_hidden()
+    expect(link).to_be_focused()
+    link.click()
+    expect(dialog).to_be_visible()
+    page.mouse.click(640, 780)  # under the image, below the caption
+    expect(dialog).to_be_hidden()
     assert console_errors == []

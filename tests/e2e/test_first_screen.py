@@ -4,6 +4,7 @@ empty home, a follow from there (in place, with htmx), and the right column's su
 import uuid
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from social.models import Follow
@@ -94,3 +95,22 @@ def test_the_right_column_on_explore_does_not_link_to_explore(
     page.wait_for_load_state("networkidle")
     expect(page.locator("#sidebar-extra .who-to-follow")).to_have_count(1)
     expect(page.get_by_role("link", name="Find more people on Explore")).to_have_count(0)
+
+
+def test_the_sole_member_of_a_new_server_is_shown_a_way_on(new_page, live_server, console_errors):
+    """Nobody to follow and no tags: once /sidebar/?first_screen=1 has replaced the right
+    column's placeholder, it still links to Explore; the empty home links Explore and Search,
+    and its "Write your first post" puts the caret in the compose box."""
+    page = signed_in(new_page, live_server, member())
+    page.set_viewport_size({"width": 1280, "height": 900})
+    with page.expect_response(lambda r: "/sidebar/" in r.url):
+        page.goto("/")
+    page.wait_for_load_state("networkidle")
+    column = page.locator("#sidebar-extra")
+    expect(column.get_by_role("link")).to_have_attribute("href", reverse("explore"))
+    empty = page.locator("#main .empty")
+    expect(empty.get_by_role("link", name="Explore")).to_have_attribute("href", reverse("explore"))
+    expect(empty.get_by_role("link", name="Search")).to_have_attribute("href", reverse("search"))
+    page.locator("#main .first-screen").get_by_role("link", name="Write your first post").click()
+    expect(page.locator("form.compose textarea[name=body]")).to_be_focused()
+    assert console_errors == []

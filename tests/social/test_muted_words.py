@@ -18,6 +18,7 @@ from posts.selectors import comments, muted_phrase
 from posts.services import post_create, post_repost
 from social import services
 from social.models import FilterContext, MutedWord
+from social.selectors import most_followed_ids
 from social.services import block_create, muted_word_create, muted_word_delete, muted_word_update
 from tests.factories import CommentFactory, FollowFactory, PostFactory, UserFactory
 from tests.timelines.test_queries import PAGES, QUERIES, make_world
@@ -432,6 +433,7 @@ def test_muted_words_add_no_query(member_client, user, django_assert_num_queries
     setup = PAGES[page](make_world(user, 1), n)
     for phrase in ["lighthouse", "the", "a"][:words]:
         muted_word_create(user=user, phrase=phrase)
+    most_followed_ids()  # explore's who to follow: cached site-wide, as on nearly every view
     with django_assert_num_queries(QUERIES[page]):
         response = member_client.get(setup.url)
     assert response.status_code == 200

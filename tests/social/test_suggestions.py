@@ -4,12 +4,13 @@ tags (posts.selectors)."""
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
 from posts.models import Visibility
 from posts.selectors import trending_tags
-from social.selectors import search_people, who_to_follow
+from social.selectors import NEWEST, POPULAR_CACHE_KEY, search_people, who_to_follow
 from social.services import block_create, follow_create, mute_create
 from tests.factories import PostFactory, UserFactory
 from tests.pages import HTMX, html
@@ -124,11 +125,38 @@ def test_who_to_follow_never_suggests_self_followed_blocked_muted_or_deactivated
     assert suggested.isdisjoint({user, followed, blocked, blocker, muted, gone})
 
 
-def test_who_to_follow_is_one_query(user, django_assert_num_queries):
-    for _ in range(5):
-        follow_create(follower=UserFactory(), followee=UserFactory())
+def test_who_to_follow_is_one_query_once_the_most_followed_are_counted(
+    user, django_assert_num_queries
+):
+    """The site-wide count of the most followed runs once per POPULAR_TTL, then it is cached:
+    a changed graph shows in the suggestions only after that."""
+    popular = [UserFactory() for _ in range(5)]
+    for rank, person in enumerate(popular):
+        for _ in range(5 - rank):
+            follow_create(follower=UserFactory(), followee=person)
+    with django_assert_num_queries(2):
+        assert list(who_to_follow(user, 3)) == popular[:3]
+    follow_create(follower=UserFactory(), followee=popular[4])
+    follow_create(follower=UserFactory(), followee=popular[4])
     with django_assert_num_queries(1):
-        assert len(list(who_to_follow(user, 3))) == 3
+        assert list(who_to_follow(user, 3)) == popular[:3]
+    cache.delete(POPULAR_CACHE_KEY)
+    # Counted again: popular[4] now has 3 followers, as many as popular[2], and is newer.
+    assert list(who_to_follow(user, 3)) == [popular[0], popular[1], popular[4]]
+
+
+def test_who_to_follow_reads_a_bounded_set_of_accounts(user):
+    """Candidates: the cached most followed, the follows of user's latest followees and the
+    newest accounts; an old account nobody follows is not among them."""
+    forgotten = UserFactory()
+    for _ in range(NEWEST):
+        UserFactory()
+    assert forgotten not in set(who_to_follow(user, 1000))
+    friend, their_friend = UserFactory(), forgotten
+    follow_create(follower=user, followee=friend)
+    follow_create(follower=friend, followee=their_friend)
+    cache.delete(POPULAR_CACHE_KEY)
+    assert list(who_to_follow(user, 1)) == [forgotten]
 
 
 # Trending tags

@@ -10,9 +10,11 @@ from posts.models import Visibility
 from posts.selectors import likers
 from posts.services import post_like, post_repost
 from social.models import Follow
+from social.selectors import most_followed_ids
 from social.services import follow_create
 from tests.factories import PostFactory, UserFactory
 from tests.pages import HTMX, html
+from users.adapter import AccountAdapter
 from users.models import CustomUser
 
 pytestmark = pytest.mark.django_db
@@ -56,9 +58,11 @@ def test_a_home_with_posts_shows_no_suggestions(member_client, user):
 def test_the_empty_home_costs_the_same_queries_for_1_or_5_suggestions(
     member_client, n, django_assert_num_queries
 ):
-    """session, member, the timeline page, who to follow, trending tags, the nav badges."""
+    """session, member, the timeline page, who to follow, trending tags, the nav badges (the
+    site-wide list of most followed accounts is cached: most_followed_ids)."""
     for person in _popular(n):
         PostFactory(author=person, body="#tag")
+    most_followed_ids()
     with django_assert_num_queries(6):
         member_client.get(reverse("home"))
 
@@ -67,10 +71,11 @@ def test_the_empty_home_costs_the_same_queries_for_1_or_5_suggestions(
 def test_the_sidebar_shows_three_suggestions_and_tags_in_fixed_queries(
     member_client, n, django_assert_num_queries
 ):
-    """session, member, who to follow, trending tags."""
+    """session, member, who to follow, trending tags (most followed ids cached)."""
     _popular(n + 2)
     for k in range(n + 4):
         PostFactory(body=f"#topic{k}")
+    most_followed_ids()
     with django_assert_num_queries(4):
         response = member_client.get(reverse("sidebar"), headers=HTMX)
     assert response.status_code == 200
@@ -251,3 +256,98 @@ def test_a_follow_button_swapped_in_by_htmx_still_returns_to_its_page(member_cli
     headers = {**HTMX, "HX-Current-URL": "http://testserver/search/?q=zed"}
     response = member_client.post(url, {"button": "person"}, headers=headers)
     assert 'name="next" value="/search/?q=zed"' in html(response)
+
+
+# Nobody to follow yet (a new server, run without seed_demo): every empty page links its next
+# step, in every language.
+
+
+def _empty_state(response) -> str:
+    """Return a page's empty-state paragraphs and the first-screen block after them."""
+    found = re.findall(
+        r'<p class="empty">.*?</p>(?:\s*<div class="first-screen">.*?</div>)?',
+        html(response),
+        re.S,
+    )
+    assert found, "no empty-state paragraph on the page"
+    return "\n".join(found)
+
+
+def _links(fragment: str) -> set[str]:
+    return set(re.findall(r'<a href="([^"]*)"', fragment))
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_the_sole_members_empty_home_links_a_first_post_explore_search_and_sign_up(
+    member_client, lang
+):
+    response = member_client.get(reverse("home"), headers={"Accept-Language": lang})
+    signup = response.wsgi_request.build_absolute_uri(reverse("account_signup"))
+    expected = {"#compose", reverse("explore"), reverse("search"), signup}
+    assert _links(_empty_state(response)) >= expected
+    assert 'id="compose"' in html(response)
+
+
+def test_the_empty_home_gives_no_sign_up_address_when_sign_up_is_closed(member_client, monkeypatch):
+    monkeypatch.setattr(AccountAdapter, "is_open_for_signup", lambda self, request: False)
+    links = _links(_empty_state(member_client.get(reverse("home"))))
+    assert "#compose" in links
+    assert reverse("account_signup") not in "".join(links)
+
+
+def test_an_empty_home_with_people_to_suggest_shows_them_instead_of_the_invitation(
+    member_client,
+):
+    _popular(1)
+    block = _empty_state(member_client.get(reverse("home")))
+    assert "Who to follow" in block
+    assert "#compose" not in _links(block)
+    assert reverse("account_signup") not in block
+
+
+def test_the_sole_members_empty_home_costs_no_more_queries(
+    member_client, django_assert_num_queries
+):
+    """The same six as with suggestions: the invitation reads the (empty) who to follow."""
+    most_followed_ids()
+    with django_assert_num_queries(6):
+        member_client.get(reverse("home"))
+
+
+@pytest.mark.parametrize("query", ["", "?first_screen=1"])
+def test_the_sidebar_with_nobody_to_suggest_keeps_its_link_to_explore(member_client, user, query):
+    """Its placeholder (_base.html) links to Explore: the column loaded in its place too."""
+    PostFactory(author=user, body="#solo")  # trending tags, but nobody to suggest
+    headers = {**HTMX, "HX-Current-URL": "http://testserver" + reverse("home")}
+    content = html(member_client.get(reverse("sidebar") + query, headers=headers))
+    assert f'<a href="{reverse("explore")}">' in content
+    on_explore = {**HTMX, "HX-Current-URL": "http://testserver" + reverse("explore")}
+    content = html(member_client.get(reverse("sidebar") + query, headers=on_explore))
+    assert f'href="{reverse("explore")}"' not in content
+
+
+def test_the_sidebar_gives_a_visitor_no_link_to_explore(client, settings):
+    """Explore is for members: a visitor would land on the log-in page."""
+    settings.MSG_PUBLIC_PAGES = True
+    assert f'href="{reverse("explore")}"' not in html(client.get(reverse("sidebar")))
+
+
+EMPTY_PAGES = {
+    "own profile": (lambda user: reverse("profile", args=[user.username]), "compose"),
+    "bookmarks": (lambda user: reverse("bookmarks"), "explore"),
+    "notifications": (lambda user: reverse("notifications"), "explore"),
+    "search": (lambda user: reverse("search") + "?q=zzqqxx", "explore"),
+    "tag": (lambda user: reverse("tag", args=["nothinghere"]), "explore"),
+    "explore": (lambda user: reverse("explore"), "compose"),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+@pytest.mark.parametrize("page", list(EMPTY_PAGES))
+def test_an_empty_page_links_the_next_step_it_names(member_client, user, page, lang):
+    """Say hello from the home page, find posts on Explore... as links, not only words."""
+    address, step = EMPTY_PAGES[page]
+    response = member_client.get(address(user), headers={"Accept-Language": lang})
+    assert response.status_code == 200
+    target = reverse("home") + "#compose" if step == "compose" else reverse("explore")
+    assert target in _links(_empty_state(response))
