@@ -47,19 +47,25 @@ $(VENV)/.installed: pyproject.toml uv.lock
 # has one. Links in mail point at SITE_URL (from the environment or .env), by default the address
 # served here (127.0.0.1 when serving on every interface, HOST=0.0.0.0).
 run: install
-	@if [ -z "$${DEBUG:-}" ] && ! grep -qs '^DEBUG=' .env; then export DEBUG=True; fi; \
+	@if [ -z "$${DEBUG:-}" ] && ! grep -Eqs '^(export )?DEBUG=' .env; then export DEBUG=True; fi; \
 	export CONN_MAX_AGE=$${CONN_MAX_AGE:-0}; \
-	case "$(HOST)" in 0.0.0.0|::|"[::]") local_host=127.0.0.1;; *) local_host="$(HOST)";; esac; \
-	if [ -z "$${SITE_URL:-}" ] && ! grep -qs '^SITE_URL=.' .env; then \
+	case "$(HOST)" in \
+		0.0.0.0|::|"[::]") local_host=127.0.0.1;; \
+		\[*) local_host="$(HOST)";; \
+		*:*) local_host="[$(HOST)]";; \
+		*) local_host="$(HOST)";; esac; \
+	case "$(HOST)" in \[*|*.*|localhost) serve_host="$(HOST)";; *:*) serve_host="[$(HOST)]";; \
+		*) serve_host="$(HOST)";; esac; \
+	if [ -z "$${SITE_URL:-}" ] && ! grep -Eqs '^(export )?SITE_URL=.' .env; then \
 		export SITE_URL="http://$$local_host:$(PORT)"; fi; \
-	if [ -z "$${SECRET_KEY:-}" ] && ! grep -qs '^SECRET_KEY=.' .env; then \
+	if [ -z "$${SECRET_KEY:-}" ] && ! grep -Eqs '^(export )?SECRET_KEY=.' .env; then \
 		[ -s .secret_key ] || (umask 077; $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > .secret_key); \
 		export SECRET_KEY=$$(cat .secret_key); fi; \
 	$(BIN)/python manage.py migrate --noinput && \
 	$(BIN)/python manage.py collectstatic --noinput -v 0 && \
 	$(BIN)/python manage.py seed_demo && \
 	echo "msg is running on http://$$local_host:$(PORT)/  (Ctrl+C stops it)" && \
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py runserver "$$serve_host:$(PORT)"
 
 test: install
 	$(BIN)/pytest -n auto --dist loadgroup $(PYTEST_ARGS)

@@ -30,6 +30,12 @@ def htmx_error_text(status: int) -> str:
     return str(HTMX_ERRORS.get(status, HTMX_OTHER_ERROR))
 
 
+def _whole_page(response: HttpResponse) -> bool:
+    """Tell whether a 400 is Django's own error page (a request too big, too many fields), not
+    a view's form partial, which htmx swaps into place."""
+    return response.status_code == 400 and response.content.lstrip()[:9].lower() == b"<!doctype"
+
+
 class ServiceErrorMiddleware:
     """Answer a service error that a view let through (see core.errors.error_response).
 
@@ -47,9 +53,9 @@ class ServiceErrorMiddleware:
         response = self.get_response(request)
         if (
             getattr(request, "htmx", False)
-            and response.status_code > 400
             and not response.streaming
             and not response.get("Content-Type", "").startswith("text/plain")
+            and (response.status_code > 400 or _whole_page(response))
         ):
             response.content = htmx_error_text(response.status_code).encode()
             response["Content-Type"] = "text/plain; charset=utf-8"

@@ -180,9 +180,17 @@ def who_to_follow(user: CustomUser, limit: int = 3) -> QuerySet[CustomUser]:
     recent_followees = (
         Follow.objects.filter(follower=user).order_by("-id").values("followee_id")[:FOF_FOLLOWEES]
     )
-    fof = Follow.objects.filter(follower__in=recent_followees).values("followee_id")[
-        :FOF_CANDIDATES
-    ]
+    # Ranked before the cut, so one followee who follows thousands cannot crowd out the
+    # account most of them follow.
+    fof = (
+        Follow.objects.filter(follower__in=recent_followees)
+        .exclude(followee=user)
+        .exclude(followee__in=followee_ids(user))
+        .values("followee_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "-followee_id")
+        .values("followee_id")[:FOF_CANDIDATES]
+    )
     newest = CustomUser.objects.filter(is_active=True).order_by("-id").values("pk")[:NEWEST]
     qs = CustomUser.objects.filter(
         Q(pk__in=popular) | Q(pk__in=fof) | Q(pk__in=newest), is_active=True

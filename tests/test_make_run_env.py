@@ -81,3 +81,16 @@ def test_mail_links_work_when_serving_on_every_interface(tmp_path, host):
 
 def test_the_default_site_url_follows_the_port(tmp_path):
     assert _make_run(tmp_path, "PORT=8765")["SITE_URL"] == "http://127.0.0.1:8765"
+
+
+def test_an_exported_site_url_in_dotenv_is_kept(tmp_path):
+    """django-environ reads `export NAME=value` lines too: make run must see them as set."""
+    env = _make_run(tmp_path, dotenv="export SITE_URL=https://msg.example.org\n")
+    # Unset lets Django read .env; anything else must be the .env value.
+    assert env["SITE_URL"] in {"<unset>", "https://msg.example.org"}, env
+
+
+def test_ipv6_loopback_host_gives_a_valid_site_url(tmp_path):
+    env = _make_run(tmp_path, "HOST=::1")
+    parts = urlsplit(env["SITE_URL"])
+    assert parts.hostname == "::1" and parts.port == 8000, env

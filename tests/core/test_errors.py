@@ -4,10 +4,16 @@ with it (core.middleware): the site's error pages, or plain text for htmx."""
 import pytest
 from allauth.core.exceptions import RateLimited as AllauthRateLimited
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    PermissionDenied,
+    SuspiciousOperation,
+    ValidationError,
+)
 from django.http import Http404, HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.views.defaults import bad_request
 from django_htmx.middleware import HtmxDetails
 
 from core.errors import ErrorResponse, RateLimited, error_response
@@ -128,6 +134,18 @@ def test_an_error_page_reaches_htmx_as_one_short_line_of_text(status):
     text = response.content.decode()
     assert text == htmx_error_text(status)
     assert text and "<" not in text and len(text) < 300
+
+
+def test_djangos_own_400_page_reaches_htmx_as_a_line_not_a_page():
+    """A request too big or with too many fields gets Django's 400 page (handler400): htmx
+    would swap that whole page into the target, so it gets a line of text instead."""
+    request = _request(htmx=True)
+    page = bad_request(request, SuspiciousOperation("too many fields"))
+    assert page.content.lstrip().lower().startswith(b"<!doctype")
+    response = ServiceErrorMiddleware(lambda request: page)(request)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")
+    assert response.content.decode() == htmx_error_text(400)
 
 
 def test_error_pages_stay_pages_without_htmx_and_htmx_keeps_its_400_partial():
