@@ -274,6 +274,7 @@ def test_alt_text_and_content_warning_take_a_long_paste_whole_and_count_it(
     a.keyboard.insert_text("line one\nline two")
     assert remaining(a, draft_alt) == alt_limit - len("line one\nline two")
 
+    a.get_by_text("Audience and content warning", exact=True).click()
     warning = a.locator("input[name=spoiler_text]")
     limit = int(warning.get_attribute("data-max-length") or "")
     warning.focus()

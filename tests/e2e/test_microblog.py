@@ -206,6 +206,7 @@ def test_a_content_warning_hides_the_post_until_show_more(new_page, console_erro
     a = signed_in(new_page, ann)
     a.goto("/")
     field(a, "What's happening?").fill("The butler did it, in the library.")
+    a.get_by_text("Audience and content warning", exact=True).click()
     field(a, "Content warning (optional)").fill("Spoilers for the finale")
     a.get_by_role("button", name="Post", exact=True).click()
     expect(a.get_by_role("status")).to_have_text("Posted.")

@@ -53,6 +53,21 @@ def test_home_offers_four_audiences_each_explained(member_client):
     assert 'hx-encoding="multipart/form-data"' in page
 
 
+def _options_open(page: str) -> bool:
+    tag = re.search(r'<details class="compose-options"[^>]*>', page)
+    assert tag, "the compose options are missing"
+    return " open" in tag.group(0)
+
+
+def test_the_audience_and_content_warning_start_folded_and_open_when_they_matter(member_client):
+    """A new member's first screen starts with the text box; a refused post that chose another
+    audience or a content warning shows them open again."""
+    assert not _options_open(html(member_client.get(reverse("home"))))
+    for data in ({"visibility": "followers"}, {"visibility": "public", "spoiler_text": "cw"}):
+        refused = member_client.post(reverse("post_create"), {"body": "   ", **data})
+        assert _options_open(html(refused)), data
+
+
 @pytest.mark.parametrize("visibility", Visibility.values)
 def test_each_audience_can_be_chosen(member_client, user, visibility):
     body = f"for @{user.username}" if visibility == Visibility.DIRECT else "hello"
