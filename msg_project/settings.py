@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_htmx",
+    "corsheaders",
+    "oauth2_provider",
     "core",  # template tags only ({% load msg_time %}): it has no models
     "users",
     "social",
@@ -48,10 +50,13 @@ INSTALLED_APPS = [
     "notifications",
     "conversations",
     "lists",
+    "api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # CORS for the client API only (CORS_URLS_REGEX), before anything that may answer.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -60,6 +65,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # The client API (/api/, /oauth/token, ...): bodies parsed the same way for every method
+    # and content type, and Mastodon's rate limits.
+    "api.middleware.ApiRequestMiddleware",
     "users.middleware.MemberPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -309,3 +317,60 @@ LOGGING = {
     # django.tasks logs two INFO lines per task (every notification and email): keep failures.
     "loggers": {"django.tasks": {"level": env.str("TASKS_LOG_LEVEL", default="WARNING")}},
 }
+
+# The Mastodon-compatible client API (api/, docs/api.md).
+# OAuth 2 (django-oauth-toolkit): tokens do not expire unless revoked, as in Mastodon;
+# authorization codes are single use and live 10 minutes; PKCE is accepted (S256 only), not
+# required, because Mastodon.py sends none.
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "read": "Read all your account's data",
+        "write": "Change all your account's data",
+        "follow": "Follow, mute and block accounts",
+        "push": "Receive push notifications",
+        "profile": "Read only your basic profile",
+        **{
+            f"{kind}:{part}": f"{kind} {part}"
+            for kind, parts in {
+                "read": [
+                    "accounts", "blocks", "bookmarks", "favourites", "filters", "follows",
+                    "lists", "mutes", "notifications", "search", "statuses",
+                ],
+                "write": [
+                    "accounts", "blocks", "bookmarks", "conversations", "favourites",
+                    "filters", "follows", "lists", "media", "mutes", "notifications",
+                    "reports", "statuses",
+                ],
+            }.items()
+            for part in parts
+        },
+    },
+    "DEFAULT_SCOPES": ["read"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 100 * 365 * 24 * 3600,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": None,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 600,
+    "PKCE_REQUIRED": False,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
+    "ALLOWED_SCHEMES": ["https", "http"],
+    "OAUTH2_VALIDATOR_CLASS": "api.oauth_validator.MsgOAuth2Validator",
+    "REQUEST_APPROVAL_PROMPT": "force",
+    # Only a checksum of each token is stored (RFC 9700): a leaked database holds no token.
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+}
+# Registration through the API's password grant (Mastodon.py's log_in with a password).
+MSG_OAUTH_PASSWORD_GRANT = env.bool("MSG_OAUTH_PASSWORD_GRANT", default=True)
+# Mastodon's API rate limits: per IP without a token, per account with one (None: off).
+MSG_API_RATE_LIMIT_ANON = (300, 300)  # requests, seconds
+MSG_API_RATE_LIMIT_USER = (1500, 300)
+# Loopback addresses are not limited (tests and a local client); production sets this off.
+MSG_API_RATE_LIMIT_EXEMPT_LOOPBACK = env.bool("MSG_API_RATE_LIMIT_EXEMPT_LOOPBACK", default=False)
+# Cross-origin reads and writes for web clients (Elk, Phanpy) on the API only.
+CORS_URLS_REGEX = r"^/(api/|oauth/(token|revoke)|\.well-known/|nodeinfo/)"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["Link", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"]
+CORS_ALLOW_HEADERS = [
+    "accept", "authorization", "content-type", "idempotency-key", "user-agent",
+    "x-requested-with",
+]
+NINJA_PAGINATION_PER_PAGE = 20

@@ -24,3 +24,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # and serve the pages from a local http.server thread (hence loopback).
 MSG_PREVIEWS = False
 MSG_PREVIEW_ALLOW_LOOPBACK = True
+MSG_API_RATE_LIMIT_EXEMPT_LOOPBACK = True

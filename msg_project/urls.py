@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path, register_converter
 
+from api.main import urls as api_urls
 from conversations import views as conversation_views
 from lists import views as list_views
 from msg_project.views import healthz, media
@@ -88,6 +89,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    # The Mastodon-compatible client API (api/, docs/api.md).
+    path("api/", api_urls()),
     path("@<username:username>.rss", feeds.author_feed, name="profile_feed"),
     path("@<username:username>/", timeline_views.profile, name="profile"),
     path("@<username:username>/followers/", social_views.followers, name="followers"),
