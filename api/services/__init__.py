@@ -1,0 +1,1 @@
+"""Writes of the client API that belong to no app: client apps and reading markers."""
