@@ -357,6 +357,12 @@ OAUTH2_PROVIDER = {
     # Only a checksum of each token is stored (RFC 9700): a leaked database holds no token.
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
 }
+# The toolkit's own models (named so migrations can depend on them).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
 # Registration through the API's password grant (Mastodon.py's log_in with a password).
 MSG_OAUTH_PASSWORD_GRANT = env.bool("MSG_OAUTH_PASSWORD_GRANT", default=True)
 # Mastodon's API rate limits: per IP without a token, per account with one (None: off).
