@@ -8,8 +8,10 @@ nodes), in fixed windows. MSG_API_RATE_LIMIT_EXEMPT_LOOPBACK spares 127.0.0.1 an
 import time
 from datetime import UTC, datetime
 
+from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja.errors import AuthenticationError
 
@@ -18,8 +20,18 @@ from api import auth
 LOOPBACK = {"127.0.0.1", "::1"}
 
 
+def client_ip(request: HttpRequest) -> str:
+    """Return the client's address: behind TRUSTED_PROXY_COUNT proxies, from X-Forwarded-For
+    (allauth's reading, so the API and the login limits count the same address)."""
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except (ImproperlyConfigured, PermissionDenied):
+        # A forged or short X-Forwarded-For: count the connection's own address.
+        return request.META.get("REMOTE_ADDR", "")
+
+
 def _key_and_limit(request: HttpRequest) -> tuple[str, int, int] | None:
-    ip = request.META.get("REMOTE_ADDR", "")
+    ip = client_ip(request)
     if settings.MSG_API_RATE_LIMIT_EXEMPT_LOOPBACK and ip in LOOPBACK:
         return None
     try:

@@ -176,3 +176,24 @@ def test_cors_preflight_allows_any_origin_and_exposes_link(anon_api):
 def test_the_web_pages_send_no_cors_headers(client):
     response = client.get("/accounts/login/", HTTP_ORIGIN="https://evil.example")
     assert "Access-Control-Allow-Origin" not in response
+
+
+def test_behind_a_proxy_each_client_address_has_its_own_budget(limited, anon_api):
+    limited.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    url = "/api/v1/accounts/verify_credentials"
+    for _ in range(3):
+        anon_api.get(url, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    spent = anon_api.get(url, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    fresh = anon_api.get(url, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.6")
+    assert (spent.status_code, fresh.status_code) == (429, 401)
+
+
+def test_a_proxy_in_front_of_loopback_does_not_exempt_its_clients(limited, anon_api):
+    limited.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    limited.MSG_API_RATE_LIMIT_EXEMPT_LOOPBACK = True
+    url = "/api/v1/accounts/verify_credentials"
+    codes = [
+        anon_api.get(url, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5").status_code
+        for _ in range(4)
+    ]
+    assert codes == [401, 401, 401, 429]
