@@ -9,7 +9,9 @@ covers reading and changing follows, blocks and mutes.
 import hashlib
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.errors import AuthenticationError, HttpError
@@ -20,6 +22,9 @@ from users.models import CustomUser
 AccessToken = get_access_token_model()
 
 _UNSET = object()
+
+UNCONFIRMED = "Your login is missing a confirmed e-mail address"
+_confirmed = EmailAddress.objects.filter(verified=True)
 
 FOLLOW_SCOPES = {
     "read:follows",
@@ -57,6 +62,8 @@ def token_of(request: HttpRequest) -> Any:
         checksum = hashlib.sha256(raw.encode("utf-8")).hexdigest()
         token = (
             AccessToken.objects.select_related("user", "application")
+            # In the same query: whether the account has confirmed its address (Scoped).
+            .annotate(email_confirmed=Exists(_confirmed.filter(user_id=OuterRef("user_id"))))
             .filter(token_checksum=checksum)
             .first()
         )
@@ -111,6 +118,9 @@ class Scoped:
             raise AuthenticationError(401, "The access token is invalid")
         if token.user_id is None and not self.app_only:
             raise HttpError(422, "This method requires an authenticated user")
+        if token.user_id is not None and not token.email_confirmed:
+            # Signed up through the API (POST /api/v1/accounts): verification still applies.
+            raise HttpError(403, UNCONFIRMED)
         if not allows(scopes_of(token), self.needed):
             raise HttpError(403, "This action is outside the authorized scopes")
         return token

@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from api import selectors
 from posts.models import Post, PostImage, Visibility
+from posts.services.media import THUMBNAIL_LONGEST_SIDE
 from posts.text import render_body
 from social.selectors import muted_words
 from users.models import CustomUser
@@ -41,6 +42,9 @@ FILTER_CONTEXTS_OUT = {
     "in_public": "public",
     "in_thread": "thread",
 }
+# Who may quote one's posts (users.models.QuotePolicy), as Mastodon's source[quote_policy].
+QUOTE_POLICY_OUT = {"everyone": "public", "followers": "followers", "nobody": "nobody"}
+QUOTE_POLICY_IN = {out: policy for policy, out in QUOTE_POLICY_OUT.items()}
 
 _RELATIVE_HREF = re.compile(r'href="/(?!/)')
 
@@ -135,6 +139,12 @@ class Entities:
             "emojis": [],
             "roles": [],
             "fields": [],
+            "avatar_description": "",
+            "header_description": "",
+            "show_media": True,
+            "show_media_replies": True,
+            "show_featured": False,
+            "feature_approval": {"automatic": [], "manual": [], "current_user": "denied"},
         }
 
     def accounts(self, users: Sequence[CustomUser]) -> list[dict[str, Any]]:
@@ -155,7 +165,8 @@ class Entities:
             "hide_collections": False,
             "discoverable": True,
             "indexable": False,
-            "quote_policy": "public",
+            "quote_policy": QUOTE_POLICY_OUT.get(user.quote_policy, "public"),
+            "attribution_domains": [],
         }
         entity["role"] = None
         return entity
@@ -175,6 +186,12 @@ class Entities:
             if width and height
             else None
         )
+        small = None
+        if width and height:
+            # The thumbnail: the image scaled to fit THUMBNAIL_LONGEST_SIDE (posts media).
+            scale = min(1.0, THUMBNAIL_LONGEST_SIDE / max(width, height))
+            w, h = max(1, round(width * scale)), max(1, round(height * scale))
+            small = {"width": w, "height": h, "size": f"{w}x{h}", "aspect": round(w / h, 4)}
         return {
             "id": str(image.pk),
             "type": "image",
@@ -183,7 +200,7 @@ class Entities:
             "remote_url": None,
             "preview_remote_url": None,
             "text_url": None,
-            "meta": {"original": original, "small": None, "focus": {"x": 0.0, "y": 0.0}},
+            "meta": {"original": original, "small": small, "focus": {"x": 0.0, "y": 0.0}},
             "description": image.alt_text or None,
             "blurhash": None,
         }
@@ -238,6 +255,11 @@ class Entities:
     def card(self, post: Post) -> dict[str, Any] | None:
         """Return the PreviewCard entity of post's link preview (None if it has none)."""
         return self._card(post.repost_of if post.repost_of_id else post)  # type: ignore[arg-type]
+
+    def poll(self, row: Post) -> dict[str, Any] | None:
+        """Return the Poll entity of a post's card (posts.selectors.cards, or a status row)
+        that is not a reblog, or None."""
+        return self._poll(row, row)
 
     def _filter_results(self, phrase: str | None) -> list[dict[str, Any]]:
         if not phrase or self.viewer is None:
@@ -358,6 +380,7 @@ class Entities:
             "filtered": [],
             "quote": None,
             "quote_approval": None,
+            "tagged_collections": [],
         }
 
     def _body(

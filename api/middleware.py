@@ -17,6 +17,15 @@ from django.http.multipartparser import MultiPartParserError
 from api import ratelimit
 
 API_PREFIXES = ("/api/", "/oauth/token", "/oauth/revoke")
+ERRORS = {
+    400: "Bad request",
+    401: "The access token is invalid",
+    403: "This action is not allowed",
+    404: "Record not found",
+    405: "Method not allowed",
+    413: "The request is too large",
+    429: "Too many requests",
+}
 
 
 def is_api_path(path: str) -> bool:
@@ -32,6 +41,9 @@ def _flatten(value: Any, key: str, out: QueryDict) -> None:
         for name, item in value.items():
             _flatten(item, f"{key}[{name}]" if key else str(name), out)
     elif isinstance(value, list):
+        if not value:
+            # An empty list says "none" (no images on an edit): the form's `key[]=`.
+            out.appendlist(f"{key}[]", "")
         for item in value:
             if isinstance(item, dict | list):
                 _flatten(item, f"{key}[]", out)
@@ -101,6 +113,12 @@ class ApiRequestMiddleware:
             return self.get_response(request)
         # Clients hold no session cookie: the token is the credential, so no CSRF check.
         request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
+        # Rails serves every route with and without a trailing slash, and clients call both
+        # (Mastodon.py: /api/v1/conversations/, toot: /oauth/authorize/): routes are declared
+        # without one.
+        if len(request.path_info) > 1 and request.path_info.endswith("/"):
+            request.path_info = request.path_info.rstrip("/")
+            request.path = request.path.rstrip("/")
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             try:
                 parse_body(request)
@@ -110,5 +128,13 @@ class ApiRequestMiddleware:
         if limited is not None:
             return limited
         response = self.get_response(request)
+        if response.status_code >= 400 and not response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            # Django's own 404, 405 or 500 page: clients get JSON whatever went wrong.
+            response = JsonResponse(
+                {"error": ERRORS.get(response.status_code, "Something went wrong")},
+                status=response.status_code,
+            )
         ratelimit.add_headers(request, response)
         return response

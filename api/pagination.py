@@ -89,13 +89,19 @@ def link_header(
     if cursor is not None:
         older = cursor(result.items[-1]) if result.next_max_id is not None else None
         newer = cursor(result.items[0])
-    params = {k: v for k, v in request.GET.items() if k not in ("max_id", "since_id", "min_id")}
+    # Every value of a repeated parameter (types[]=a&types[]=b) is kept.
+    params = [
+        (k, v)
+        for k, values in request.GET.lists()
+        if k not in ("max_id", "since_id", "min_id")
+        for v in values
+    ]
     base = request.build_absolute_uri(request.path)
     links = []
     if older is not None:
-        links.append(f'<{base}?{urlencode({**params, "max_id": older})}>; rel="next"')
+        links.append(f'<{base}?{urlencode([*params, ("max_id", older)])}>; rel="next"')
     if newer is not None:
-        links.append(f'<{base}?{urlencode({**params, "min_id": newer})}>; rel="prev"')
+        links.append(f'<{base}?{urlencode([*params, ("min_id", newer)])}>; rel="prev"')
     if links:
         response["Link"] = ", ".join(links)
 

@@ -91,3 +91,10 @@ def conversation_key(viewer: CustomUser, message: int) -> int | None:
     it: any message's address leads to its whole conversation."""
     row = direct_messages(viewer).filter(pk=message).values_list("conversation_id", "pk").first()
     return None if row is None else row[0] or row[1]
+
+
+def conversation_row(viewer: CustomUser, thread: int) -> QuerySet[Post]:
+    """Return conversation thread as conversations() lists it (its newest message viewer may
+    see, with `thread` and `unread`): none if viewer is not in it."""
+    key = Q(conversation_id=thread) | Q(conversation__isnull=True, pk=thread)
+    return conversations(viewer).filter(key)

@@ -333,13 +333,32 @@ OAUTH2_PROVIDER = {
             f"{kind}:{part}": f"{kind} {part}"
             for kind, parts in {
                 "read": [
-                    "accounts", "blocks", "bookmarks", "favourites", "filters", "follows",
-                    "lists", "mutes", "notifications", "search", "statuses",
+                    "accounts",
+                    "blocks",
+                    "bookmarks",
+                    "favourites",
+                    "filters",
+                    "follows",
+                    "lists",
+                    "mutes",
+                    "notifications",
+                    "search",
+                    "statuses",
                 ],
                 "write": [
-                    "accounts", "blocks", "bookmarks", "conversations", "favourites",
-                    "filters", "follows", "lists", "media", "mutes", "notifications",
-                    "reports", "statuses",
+                    "accounts",
+                    "blocks",
+                    "bookmarks",
+                    "conversations",
+                    "favourites",
+                    "filters",
+                    "follows",
+                    "lists",
+                    "media",
+                    "mutes",
+                    "notifications",
+                    "reports",
+                    "statuses",
                 ],
             }.items()
             for part in parts
@@ -353,6 +372,8 @@ OAUTH2_PROVIDER = {
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
     "ALLOWED_SCHEMES": ["https", "http"],
     "OAUTH2_VALIDATOR_CLASS": "api.oauth_validator.MsgOAuth2Validator",
+    # Mastodon's grants only (code with PKCE S256, client credentials, password), no refresh.
+    "OAUTH2_SERVER_CLASS": "api.oauth_validator.MsgOAuth2Server",
     "REQUEST_APPROVAL_PROMPT": "force",
     # Only a checksum of each token is stored (RFC 9700): a leaked database holds no token.
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
@@ -376,7 +397,22 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
 CORS_EXPOSE_HEADERS = ["Link", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"]
 CORS_ALLOW_HEADERS = [
-    "accept", "authorization", "content-type", "idempotency-key", "user-agent",
+    "accept",
+    "authorization",
+    "content-type",
+    "idempotency-key",
+    "user-agent",
     "x-requested-with",
 ]
 NINJA_PAGINATION_PER_PAGE = 20
+# What /api/v1/instance, /api/v2/instance and NodeInfo say about this server (docs/api.md).
+MSG_SITE_TITLE = env.str("MSG_SITE_TITLE", default="msg")
+MSG_SITE_DESCRIPTION = env.str(
+    "MSG_SITE_DESCRIPTION",
+    default="Short posts, real conversations, on a server you run yourself.",
+)
+# The address shown to clients as the server's contact (empty: DEFAULT_FROM_EMAIL's address).
+MSG_CONTACT_EMAIL = env.str("MSG_CONTACT_EMAIL", default="")
+MSG_SOURCE_URL = env.str("MSG_SOURCE_URL", default="")
+# The server's rules, as plain-text sentences, shown by /api/v1/instance/rules.
+MSG_RULES: list[str] = []

@@ -3,6 +3,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path, register_converter
 
+from api import oauth as oauth_views
+from api import wellknown
 from api.main import urls as api_urls
 from conversations import views as conversation_views
 from lists import views as list_views
@@ -91,6 +93,23 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # The Mastodon-compatible client API (api/, docs/api.md).
     path("api/", api_urls()),
+    # What other software reads about this server and its accounts (api/wellknown.py).
+    path(".well-known/webfinger", wellknown.webfinger, name="webfinger"),
+    path(".well-known/host-meta", wellknown.host_meta, name="host_meta"),
+    path(".well-known/nodeinfo", wellknown.nodeinfo_links, name="nodeinfo_links"),
+    path("nodeinfo/2.0", wellknown.nodeinfo, name="nodeinfo"),
+    # OAuth 2 for the client API (api/oauth.py): the consent page needs a login, the rest not.
+    # With or without the slash: toot's browser login asks for /oauth/authorize/.
+    re_path(r"^oauth/authorize/?$", oauth_views.AuthorizeView.as_view(), name="oauth_authorize"),
+    path("oauth/token", oauth_views.TokenView.as_view(), name="oauth_token"),
+    path("oauth/revoke", oauth_views.RevokeView.as_view(), name="oauth_revoke"),
+    path(
+        ".well-known/oauth-authorization-server",
+        oauth_views.authorization_server_metadata,
+        name="oauth_metadata",
+    ),
+    path("settings/apps/", oauth_views.settings_apps, name="settings_apps"),
+    path("settings/apps/<id:pk>/revoke/", oauth_views.app_revoke, name="settings_app_revoke"),
     path("@<username:username>.rss", feeds.author_feed, name="profile_feed"),
     path("@<username:username>/", timeline_views.profile, name="profile"),
     path("@<username:username>/followers/", social_views.followers, name="followers"),

@@ -74,3 +74,27 @@ def notifications_delete_between(a: CustomUser, b: CustomUser) -> None:
 def notifications_delete_mentions(*, post: Post, recipients: QuerySet | Iterable[int]) -> None:
     """Withdraw the mention notifications of post sent to recipients (mentions edited out)."""
     Notification.objects.filter(post=post, kind=Kind.MENTION, recipient__in=recipients).delete()
+
+
+@transaction.atomic
+def notification_dismiss(*, user: CustomUser, notification: Notification) -> bool:
+    """Delete one of user's notifications (a client's dismiss); return whether it was there
+    (someone else's notification is never touched)."""
+    deleted, _ = Notification.objects.filter(pk=notification.pk, recipient=user).delete()
+    return bool(deleted)
+
+
+@transaction.atomic
+def notifications_clear(*, user: CustomUser) -> int:
+    """Delete all of user's notifications; return how many there were."""
+    deleted, _ = Notification.objects.filter(recipient=user).delete()
+    return deleted
+
+
+@transaction.atomic
+def notifications_mark_read_up_to(*, user: CustomUser, up_to: int) -> int:
+    """Mark user's notifications up to the id up_to read (a client's reading position, as
+    Mastodon's notifications marker); return how many were unread."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True, pk__lte=up_to).update(
+        read_at=timezone.now()
+    )

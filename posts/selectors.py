@@ -401,14 +401,34 @@ def reposters(viewer: CustomUser, post: Post) -> QuerySet[Post]:
     return with_follow_flag(people_shown_to(qs, viewer, person="author"), viewer, person="author")
 
 
-def search_posts(viewer: CustomUser, text: str, *, limit: int = 20) -> QuerySet[Post]:
-    """Return the posts matching text that viewer may see: those holding every word exactly
-    first, then those matching by prefix and stem, newest first in each (posts.search)."""
+def search_post_ids(
+    viewer: CustomUser,
+    text: str,
+    *,
+    limit: int = 20,
+    author_id: int | None = None,
+    max_id: int | None = None,
+    min_id: int | None = None,
+) -> list[int]:
+    """Return the ids of the posts search_posts finds, in its order; optionally only those by
+    one author, or older than max_id / newer than min_id (the API's search parameters)."""
     # Unlisted posts are found only by their author; direct messages never.
     listed = visible_to(viewer).filter(repost_of__isnull=True).exclude(LISTED_NOWHERE)
     listed = listed.exclude(Q(visibility=Visibility.UNLISTED) & ~Q(author=viewer))
+    if author_id is not None:
+        listed = listed.filter(author_id=author_id)
+    if max_id is not None:
+        listed = listed.filter(pk__lt=max_id)
+    if min_id is not None:
+        listed = listed.filter(pk__gt=min_id)
+    return matching_ids(listed, text, limit=limit)
+
+
+def search_posts(viewer: CustomUser, text: str, *, limit: int = 20) -> QuerySet[Post]:
+    """Return the posts matching text that viewer may see: those holding every word exactly
+    first, then those matching by prefix and stem, newest first in each (posts.search)."""
     # Two steps: the ids first, over the visibility rules alone, then the cards of those ids.
-    ids = matching_ids(listed, text, limit=limit)
+    ids = search_post_ids(viewer, text, limit=limit)
     if not ids:
         return Post.objects.none()
     order = Case(*(When(pk=pk, then=Value(n)) for n, pk in enumerate(ids)))
@@ -583,3 +603,9 @@ def media_drafts(owner: CustomUser, ids: Iterable[int] | None = None) -> QuerySe
 def media_describable(user: CustomUser) -> QuerySet[PostImage]:
     """Return the images whose alt text user may change: their drafts and their posts' images."""
     return PostImage.objects.filter(Q(post__isnull=True, owner=user) | Q(post__author=user))
+
+
+def readable(viewer: CustomUser | None) -> QuerySet[Post]:
+    """Return the posts viewer (None: a visitor) may open, mutes aside: the rule of a post's
+    page (thread_post), for readers that name posts by id alone (the client API)."""
+    return _readable(viewer)

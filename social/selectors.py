@@ -1,6 +1,8 @@
 """Reads about the social graph: the questions other apps ask about it, profile headers and
 the lists of followers, following, blocks and mutes."""
 
+from collections.abc import Collection
+
 from django.core.cache import cache
 from django.db.models import (
     BooleanField,
@@ -221,8 +223,11 @@ def mutes(user: CustomUser) -> QuerySet[Mute]:
     return Mute.objects.filter(muter=user).select_related("muted")
 
 
-def search_people(viewer: CustomUser, text: str, *, limit: int = 10) -> QuerySet[CustomUser]:
-    """Return active accounts matching text, best first, leaving out those blocked either way.
+def search_people(
+    viewer: CustomUser, text: str, *, limit: int = 10, following: bool = False
+) -> QuerySet[CustomUser]:
+    """Return active accounts matching text, best first, leaving out those blocked either way
+    (with following, only accounts viewer follows).
 
     Every word of text (split on spaces) must start the username, or a word of it ("_"
     separates them), or a word of the display name, in any case: "hopper" finds grace_h
@@ -242,6 +247,8 @@ def search_people(viewer: CustomUser, text: str, *, limit: int = 10) -> QuerySet
         )
     for hidden in hidden_author_ids(viewer, include_mutes=False):
         qs = qs.exclude(pk__in=hidden)
+    if following:
+        qs = qs.filter(pk__in=followee_ids(viewer))
     whole = " ".join(words)
     best = Case(
         When(username__iexact=whole, then=Value(0)),
@@ -273,4 +280,35 @@ def active_muted_words(user: CustomUser, context: str) -> QuerySet[MutedWord]:
         MutedWord.objects.filter(user=user, **{field: True})
         .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
         .order_by("phrase", "id")
+    )
+
+
+# The client API's questions about the graph (api.resources.accounts) --------------------------
+
+
+def with_relation(qs: QuerySet[CustomUser], viewer: CustomUser | None) -> QuerySet[CustomUser]:
+    """Annotate each account of qs with the relationship flags between viewer and it
+    (RELATION_FLAGS; all false for a visitor), in the same query."""
+    return qs.annotate(**_relation(viewer))
+
+
+def relationships(viewer: CustomUser | None, ids: Collection[int]) -> QuerySet[CustomUser]:
+    """Return the active accounts among ids with the relationship flags between viewer and
+    each (with_relation), in one query however many ids there are."""
+    return with_relation(CustomUser.objects.filter(pk__in=list(ids), is_active=True), viewer)
+
+
+def familiar_followers(viewer: CustomUser, ids: Collection[int]) -> QuerySet[Follow]:
+    """Return the follows into the accounts among ids made by active accounts viewer follows,
+    with the follower loaded, newest first (one query).
+
+    Viewer follows nobody blocked either way (a block ends follows both ways), so these
+    followers need no block filter of their own.
+    """
+    return (
+        Follow.objects.filter(
+            followee__in=list(ids), follower__in=followee_ids(viewer), follower__is_active=True
+        )
+        .select_related("follower")
+        .order_by("-id")
     )

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from posts.models import OPEN_VISIBILITIES, Bookmark, Post, Tag, Visibility
+from posts.models import OPEN_VISIBILITIES, Bookmark, Like, Post, PostImage, Tag, Visibility
 from posts.selectors import LISTED_NOWHERE, cards, trending_tags, visible_to, visible_to_anyone
 from social.models import FilterContext
 from social.selectors import followee_ids, who_to_follow
@@ -148,3 +148,29 @@ def suggestions(viewer: CustomUser | None, *, people: int = 3, tags: int = 5) ->
         ),
         "trending": trending(viewer, limit=tags),
     }
+
+
+# The client API (api.resources.timelines) -----------------------------------------------------
+
+
+def favourites(viewer: CustomUser) -> QuerySet[Post]:
+    """Return the posts viewer liked, newest like first (paginate with key="like_id")."""
+    mine = Like.objects.filter(user=viewer)
+    qs = (
+        visible_to(viewer, include_mutes=False)
+        .filter(pk__in=mine.values("post_id"))
+        .annotate(like_id=Subquery(mine.filter(post=OuterRef("pk")).values("id")[:1]))
+    )
+    return cards(qs, viewer)
+
+
+def public_explore() -> QuerySet[Post]:
+    """Return explore for a visitor (MSG_PUBLIC_PAGES): public top-level posts, no reposts."""
+    qs = public_posts().filter(in_reply_to__isnull=True, repost_of__isnull=True)
+    return cards(qs, None)
+
+
+def with_media(qs: QuerySet[Post]) -> QuerySet[Post]:
+    """Return the posts of qs with at least one image (a repost: its original's)."""
+    images = PostImage.objects.filter(Q(post=OuterRef("pk")) | Q(post=OuterRef("repost_of")))
+    return qs.filter(Exists(images))

@@ -7,9 +7,36 @@ the answer. Routes with and without a trailing slash are both served where clien
 
 from ninja import Router
 
-from api.resources import accounts, instance
+from api.resources import (
+    accounts,
+    apps,
+    conversations,
+    discovery,
+    filters,
+    instance,
+    lists,
+    markers,
+    media,
+    notifications,
+    polls,
+    search,
+    statuses,
+    timelines,
+)
 
 ROUTERS: list[tuple[str, Router]] = [
+    ("", apps.router),
     ("", instance.router),
+    ("", search.router),
+    ("", discovery.router),
     ("", accounts.router),
+    ("", timelines.router),
+    ("", notifications.router),
+    ("", markers.router),
+    ("", lists.router),
+    ("", conversations.router),
+    ("", filters.router),
+    ("", statuses.router),
+    ("", polls.router),
+    ("", media.router),
 ]

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpResponse
 from django.test import RequestFactory
 from django.test.client import encode_multipart
 
@@ -197,3 +198,55 @@ def test_a_proxy_in_front_of_loopback_does_not_exempt_its_clients(limited, anon_
         for _ in range(4)
     ]
     assert codes == [401, 401, 401, 429]
+
+
+def test_every_route_answers_with_a_trailing_slash_too(api):
+    plain = api.get("/api/v1/accounts/verify_credentials")
+    slashed = api.get("/api/v1/accounts/verify_credentials/")
+    assert slashed.status_code == plain.status_code == 200
+    assert slashed.json() == plain.json()
+
+
+def test_an_unknown_api_route_is_a_json_404(api):
+    response = api.get("/api/v1/no_such_thing")
+    assert response.status_code == 404
+    assert response.json() == {"error": "Record not found"}
+
+
+def test_a_wrong_method_is_json(api):
+    response = api.delete("/api/v1/accounts/verify_credentials")
+    assert response.status_code == 405
+    assert response.json()["error"]
+
+
+def test_the_consent_page_answers_with_a_trailing_slash(member_client):
+    response = member_client.get("/oauth/authorize/?response_type=code&client_id=nope")
+    plain = member_client.get("/oauth/authorize?response_type=code&client_id=nope")
+    assert response.status_code == plain.status_code != 404
+
+
+def test_an_empty_json_list_reads_as_the_empty_form_list():
+    json_request = factory.put(
+        "/api/v1/statuses/1", json.dumps({"media_ids": []}), content_type="application/json"
+    )
+    form_request = factory.put(
+        "/api/v1/statuses/1", "media_ids[]=", content_type="application/x-www-form-urlencoded"
+    )
+    assert parsed(json_request) == parsed(form_request) == {"media_ids": [""]}
+
+
+def test_the_link_header_keeps_every_value_of_a_repeated_parameter():
+    from api.pagination import link_header
+    from core.pagination import Page
+
+    request = factory.get(
+        "/api/v1/notifications?types[]=mention&types[]=favourite&limit=2&max_id=99"
+    )
+    response = HttpResponse()
+    link_header(request, response, Page(items=[object()], next_max_id=7, prev_min_id=9))
+    assert response["Link"] == (
+        "<http://testserver/api/v1/notifications?types%5B%5D=mention&types%5B%5D=favourite"
+        '&limit=2&max_id=7>; rel="next", '
+        "<http://testserver/api/v1/notifications?types%5B%5D=mention&types%5B%5D=favourite"
+        '&limit=2&min_id=9>; rel="prev"'
+    )
