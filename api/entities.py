@@ -18,11 +18,11 @@ from django.templatetags.static import static
 from django.urls import reverse
 
 from api import selectors
-from posts.models import Post, PostImage, Visibility
+from posts.models import OPEN_VISIBILITIES, Post, PostImage, Visibility
 from posts.services.media import THUMBNAIL_LONGEST_SIDE
 from posts.text import render_body
-from social.selectors import muted_words
-from users.models import CustomUser
+from social.selectors import followee_ids, muted_words
+from users.models import CustomUser, QuotePolicy
 
 VISIBILITY_OUT: dict[str, str] = {
     Visibility.PUBLIC: "public",
@@ -71,6 +71,8 @@ class Entities:
         self.base = request.build_absolute_uri("/").rstrip("/")
         self._stats: dict[int, selectors.AccountStats] = {}
         self._filters: dict[str, Any] | None = None
+        self._followed: set[int] = set()
+        self._followed_known: set[int] = set()
 
     # Addresses -----------------------------------------------------------------------------
 
@@ -313,7 +315,47 @@ class Entities:
             if row.repost_of_id:
                 people.append(row.repost_of.author)  # type: ignore[union-attr]
         self.load_accounts(people)
+        self._load_followed(rows, quoted.values())
         return [self._status(row, quoted, with_text=with_text) for row in rows]
+
+    def _load_followed(self, *groups: Iterable[Post]) -> None:
+        """Load which authors of the page who let only followers quote them the reader
+        follows (one query, only when the page has such a post)."""
+        if self.viewer is None:
+            return
+        authors = {
+            post.author_id
+            for group in groups
+            for row in group
+            for post in (row, row.repost_of)
+            if post is not None and post.author.quote_policy == QuotePolicy.FOLLOWERS
+        } - self._followed_known
+        if authors:
+            found = followee_ids(self.viewer).filter(followee__in=authors)
+            self._followed |= {f["followee_id"] for f in found}
+            self._followed_known |= authors
+
+    def _quote_approval(self, post: Post) -> dict[str, Any]:
+        """Return who may quote post, and whether the reader may (quotes.quote_refusal's rule
+        on what the page has loaded: the post is visible to the reader already)."""
+        policy = post.author.quote_policy
+        open_post = post.visibility in OPEN_VISIBILITIES
+        automatic: list[str] = {
+            QuotePolicy.EVERYONE.value: ["public"],
+            QuotePolicy.FOLLOWERS.value: ["followers"],
+        }.get(policy, [])
+        if self.viewer is None:
+            current = "unknown"
+        elif not open_post:
+            current = "denied"
+        else:
+            allowed = (
+                post.author_id == self.viewer.pk
+                or policy == QuotePolicy.EVERYONE
+                or (policy == QuotePolicy.FOLLOWERS and post.author_id in self._followed)
+            )
+            current = "automatic" if allowed else "denied"
+        return {"automatic": automatic if open_post else [], "manual": [], "current_user": current}
 
     def status(self, row: Post, *, with_text: bool = False) -> dict[str, Any]:
         """Return the Status entity of one row (from api.selectors.status_rows)."""
@@ -430,31 +472,42 @@ class Entities:
                 "favourited": bool(getattr(row, "liked", False)) if me else None,
                 "reblogged": bool(getattr(row, "reposted", False)) if me else None,
                 "bookmarked": bool(getattr(row, "bookmarked", False)) if me else None,
-                "pinned": (post.pinned_at is not None) if me and post.root_id is None else None,
+                # Only of the reader's own posts, as Mastodon (others' pins offer no Unpin).
+                "pinned": (
+                    post.pinned_at is not None
+                    if self.viewer is not None
+                    and post.author_id == self.viewer.pk
+                    and post.root_id is None
+                    else None
+                ),
                 "filtered": self._filter_results(getattr(row, "filtered", None)),
-                "quote_approval": {
-                    "automatic": ["public"],
-                    "manual": [],
-                    "current_user": "automatic" if me else "unknown",
-                },
+                "quote_approval": self._quote_approval(post),
             }
         )
         if post.is_quote:
-            target = getattr(row, "quote_target", None)
-            inner = quoted.get(target) if target else None
-            if inner is not None and not nested:
-                entity["quote"] = {
-                    "state": "accepted",
-                    "quoted_status": self._status(inner, {}, nested=True),
-                }
-            elif inner is not None:
-                entity["quote"] = {"state": "accepted", "quoted_status": None}
-            else:
-                entity["quote"] = {
-                    "state": "deleted" if post.quote_of_id is None else "unauthorized",
-                    "quoted_status": None,
-                }
+            entity["quote"] = self._quote(post, row, quoted, nested=nested)
         return entity
+
+    def _quote(
+        self, post: Post, row: Post, quoted: dict[int, Post], *, nested: bool
+    ) -> dict[str, Any]:
+        """Return the Quote of post (row: its card row, with quote_visible, quote_muted and
+        quote_filtered): the quoted status one level deep, as the web's card shows it."""
+        if post.quote_of_id is None:
+            return {"state": "deleted", "quoted_status": None}
+        if not getattr(row, "quote_visible", False):
+            return {"state": "unauthorized", "quoted_status": None}
+        # A muted author's quoted post stays folded, as on the web ("muted_account").
+        state = "muted_account" if getattr(row, "quote_muted", False) else "accepted"
+        inner = quoted.get(getattr(row, "quote_target", None) or 0)
+        if nested or inner is None:
+            return {"state": state, "quoted_status": None}
+        status = self._status(inner, {}, nested=True)
+        phrase = getattr(row, "quote_filtered", None)
+        if phrase:
+            # A muted word in the quoted post folds it where the reader filters it.
+            status["filtered"] = self._filter_results(phrase)
+        return {"state": state, "quoted_status": status}
 
 
 def _has_poll(post: Post) -> bool:

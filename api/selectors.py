@@ -14,7 +14,7 @@ from oauth2_provider.models import get_access_token_model, get_application_model
 from api.models import Marker
 from core.queries import subquery_count
 from posts.models import Post, PostTag, Tag, Visibility
-from posts.selectors import cards
+from posts.selectors import cards, listed_quote_count
 from social.models import Follow
 from social.selectors import hidden_author_ids
 from users.models import CustomUser
@@ -85,6 +85,8 @@ def status_rows(
     """
     if "target_id" not in qs.query.annotations:
         qs = cards(qs, viewer, filter_context=filter_context)
+    if "quote_count" not in qs.query.annotations:
+        qs = qs.annotate(quote_count=listed_quote_count(OuterRef("target_id")))
     lookups = qs._prefetch_related_lookups  # type: ignore[attr-defined]
     have = {getattr(p, "prefetch_to", p) for p in lookups}
     extra = [

@@ -79,13 +79,16 @@ def list_member_add(*, owner: CustomUser, list_: List, user: CustomUser) -> List
     _require_owner(owner, list_)
     if user.pk == owner.pk:
         raise ValidationError({"user": gettext("You cannot add yourself to a list.")})
-    if is_blocked_either_way(owner, user):
-        raise PermissionDenied(gettext("You cannot add this account to a list."))
     # Lock the follow: a block or an unfollow committing meanwhile waits for this write, and the
-    # selectors hide the member as soon as the follow is gone.
+    # selectors hide the member as soon as the follow is gone. A block ends follows both ways,
+    # so an account blocked either way gets the same answer as any account one does not
+    # follow: the answer never tells whether someone blocked you.
     following = Follow.objects.select_for_update().filter(follower=owner, followee=user)
+    refused = ValidationError({"user": gettext("You can only add people you follow.")})
     if not user.is_active or not list(following.values_list("pk")):
-        raise ValidationError({"user": gettext("You can only add people you follow.")})
+        raise refused
+    if is_blocked_either_way(owner, user):
+        raise refused
     member, _ = ListMember.objects.get_or_create(list=list_, user=user)
     return member
 

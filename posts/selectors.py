@@ -338,7 +338,7 @@ def thread_post(viewer: CustomUser | None, *, username: str, pk: int) -> QuerySe
     return (
         cards(qs, viewer)
         .select_related("in_reply_to__author", "root")
-        .annotate(quote_count=subquery_count(_listed_quotes(OuterRef("pk")), "quote_of"))
+        .annotate(quote_count=listed_quote_count(OuterRef("pk")))
     )
 
 
@@ -609,3 +609,9 @@ def readable(viewer: CustomUser | None) -> QuerySet[Post]:
     """Return the posts viewer (None: a visitor) may open, mutes aside: the rule of a post's
     page (thread_post), for readers that name posts by id alone (the client API)."""
     return _readable(viewer)
+
+
+def listed_quote_count(post: Post | OuterRef) -> Coalesce:
+    """Return, as an annotation, how many quotes of post a list may show (the thread page's
+    "Quoted by n", and the API's quotes_count)."""
+    return subquery_count(_listed_quotes(post), "quote_of")

@@ -203,8 +203,17 @@ def test_pinned_returns_the_pins_last_pinned_first(api):
     url = f"/api/v1/accounts/{author.pk}/statuses"
     response = api.get(url, {"pinned": "true"})
     assert ids_of(response) == [str(a.pk), str(b.pk)]
-    assert [item["pinned"] for item in response.json()] == [True, True]
+    # As Mastodon: `pinned` is said only of the reader's own posts.
+    assert [item["pinned"] for item in response.json()] == [None, None]
     assert ids_of(api.get(url, {"pinned": "true", "max_id": str(a.pk)})) == []
+
+
+def test_pinned_is_true_on_the_authors_own_pins(api_for):
+    author = UserFactory()
+    post = PostFactory(author=author)
+    post_pin(user=author, post=post)
+    response = api_for(author).get(f"/api/v1/accounts/{author.pk}/statuses", {"pinned": "1"})
+    assert [item["pinned"] for item in response.json()] == [True]
 
 
 def test_statuses_follow_the_visibility_of_the_web(api):
@@ -402,3 +411,31 @@ def test_account_lists_need_the_read_lists_scope(api_for):
         api_for(scope="read:accounts").get(f"/api/v1/accounts/{other.pk}/lists").status_code == 403
     )
     assert api_for(scope="read:lists").get(f"/api/v1/accounts/{other.pk}/lists").status_code == 200
+
+
+def test_a_nul_in_the_account_search_reaches_no_query(api):
+    """GET /api/v1/accounts/search?q=a%00 must not send the NUL to the database: PostgreSQL
+    refuses it with DataError, a 500 (it is stripped, as /api/v2/search does). On SQLite the
+    query runs, which this test catches."""
+    from django.db import connection
+
+    sent: list[object] = []
+
+    def record(execute, sql, params, many, context):
+        sent.extend(params or ())
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        response = api.get("/api/v1/accounts/search?q=user%00x")
+    assert response.status_code < 500
+    assert sent  # the search ran
+    assert not [p for p in sent if isinstance(p, str) and "\x00" in p]
+
+
+def test_the_account_search_and_the_v2_search_read_q_alike(api):
+    """Both searches read q through search.search_text: a NUL inside a name is dropped."""
+    ada = UserFactory(username="ada_nul")
+    found = api.get("/api/v1/accounts/search", {"q": "ada\x00_nul"}).json()
+    assert [a["id"] for a in found] == [str(ada.pk)]
+    v2 = api.get("/api/v2/search", {"q": "ada\x00_nul", "type": "accounts"}).json()
+    assert [a["id"] for a in v2["accounts"]] == [str(ada.pk)]

@@ -132,9 +132,13 @@ def test_an_account_blocked_either_way_is_refused(owner, list_, friend, directio
         block_create(blocker=owner, blocked=friend)
     else:
         block_create(blocker=friend, blocked=owner)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ValidationError) as caught:
         list_member_add(owner=owner, list_=list_, user=friend)
     assert not ListMember.objects.exists()
+    # The same answer as for any account one does not follow: it tells nobody of a block.
+    with pytest.raises(ValidationError) as stranger:
+        list_member_add(owner=owner, list_=list_, user=UserFactory())
+    assert caught.value.messages == stranger.value.messages
 
 
 def test_a_deactivated_account_is_refused(owner, list_, friend):
