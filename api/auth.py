@@ -88,6 +88,9 @@ def allows(granted: set[str], needed: str) -> bool:
     """Return whether scopes granted cover the scope needed (Mastodon's hierarchy)."""
     if needed in granted:
         return True
+    if needed == "profile":
+        # Mastodon 4.3: one's own profile (verify_credentials) is also readable with read.
+        return bool(granted & {"read", "read:accounts"})
     kind, _, _part = needed.partition(":")
     if kind in granted:
         return True
@@ -117,6 +120,9 @@ class Scoped:
                 return _Visitor()
             raise AuthenticationError(401, "The access token is invalid")
         if token.user_id is None and not self.app_only:
+            if self.public and settings.MSG_PUBLIC_PAGES:
+                # An app's own token reads what a visitor may (as Mastodon).
+                return _Visitor()
             raise HttpError(422, "This method requires an authenticated user")
         if token.user_id is not None and not token.email_confirmed:
             # Signed up through the API (POST /api/v1/accounts): verification still applies.

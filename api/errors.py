@@ -16,6 +16,10 @@ from ninja.errors import ValidationError as NinjaValidationError
 from core.errors import RateLimited, error_response
 
 RECORD_NOT_FOUND = "Record not found"
+# RFC 6750 section 3, as Mastodon's Doorkeeper words it.
+BEARER_CHALLENGE = (
+    'Bearer realm="msg", error="invalid_token", error_description="The access token is invalid"'
+)
 
 
 def _first_problem(errors: list[dict[str, Any]]) -> str:
@@ -43,7 +47,9 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        return reply(request, 401, "The access token is invalid")
+        response = reply(request, 401, "The access token is invalid")
+        response["WWW-Authenticate"] = BEARER_CHALLENGE
+        return response
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

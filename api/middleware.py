@@ -11,6 +11,12 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import (
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 
@@ -64,15 +70,32 @@ def _scalar(value: Any) -> str:
 class BadBody(Exception):
     """The request body could not be read as JSON, a form or multipart."""
 
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _refused(error: Exception) -> BadBody:
+    """Return the BadBody for an error Django raises while reading a body."""
+    if isinstance(error, RequestDataTooBig):
+        return BadBody("The request body is too large.", 413)
+    if isinstance(error, TooManyFieldsSent | TooManyFilesSent):
+        return BadBody("The request has too many fields.")
+    return BadBody("The request body could not be read.")
+
 
 def parse_body(request: HttpRequest) -> None:
     """Fill request.POST and request.FILES from the body, whatever the method and type."""
     content_type = request.content_type or ""
     if content_type == "application/json" or content_type.endswith("+json"):
-        raw = request.body
+        try:
+            raw = request.body
+        except SuspiciousOperation as error:
+            raise _refused(error) from error
         try:
             data = json.loads(raw) if raw.strip() else {}
-        except (ValueError, UnicodeDecodeError) as error:
+        except (ValueError, UnicodeDecodeError, RecursionError) as error:
+            # RecursionError: a body nested thousands deep.
             raise BadBody("The request body is not valid JSON.") from error
         if not isinstance(data, dict):
             raise BadBody("The request body must be a JSON object.")
@@ -85,8 +108,8 @@ def parse_body(request: HttpRequest) -> None:
     if request.method == "POST":
         try:
             request.POST  # noqa: B018 (Django parses form and multipart bodies of a POST)
-        except MultiPartParserError as error:
-            raise BadBody("The multipart body could not be read.") from error
+        except (MultiPartParserError, SuspiciousOperation) as error:
+            raise _refused(error) from error
         return
     if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         # Django parses these only for POST: parse them as a POST, then restore the method.
@@ -95,8 +118,8 @@ def parse_body(request: HttpRequest) -> None:
         request.META["REQUEST_METHOD"] = "POST"
         try:
             request._load_post_and_files()  # type: ignore[attr-defined]
-        except MultiPartParserError as error:
-            raise BadBody("The multipart body could not be read.") from error
+        except (MultiPartParserError, SuspiciousOperation) as error:
+            raise _refused(error) from error
         finally:
             request.method = method
             request.META["REQUEST_METHOD"] = method
@@ -123,11 +146,24 @@ class ApiRequestMiddleware:
             try:
                 parse_body(request)
             except BadBody as error:
-                return JsonResponse({"error": str(error)}, status=400)
+                return JsonResponse({"error": str(error)}, status=error.status)
         limited = ratelimit.check(request)
         if limited is not None:
             return limited
+        # HEAD is answered as GET without the body, as Rails does for every GET route.
+        head = request.method == "HEAD"
+        if head:
+            request.method = "GET"
         response = self.get_response(request)
+        if head:
+            request.method = "HEAD"
+            response.content = b""
+        if request.method == "OPTIONS" and response.status_code == 200 and not response.content:
+            # Every answer has a JSON body, OPTIONS too (the Allow header is kept).
+            allow = response.get("Allow")
+            response = JsonResponse({})
+            if allow:
+                response["Allow"] = allow
         if response.status_code >= 400 and not response.get("Content-Type", "").startswith(
             "application/json"
         ):

@@ -25,9 +25,10 @@ def _cursor(value: Any) -> int | None:
     if value is None:
         return None
     text = str(value).strip()
-    if not text.isdigit() or not text.isascii() or len(text) > 18:
+    if not text.isdigit() or not text.isascii():
         return None
-    return int(text)
+    # Longer than any stored id: a bound beyond every row (never int() of a huge string).
+    return ID_MAX if len(text) > 18 else int(text)
 
 
 class Cursors(Schema):

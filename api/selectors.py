@@ -15,8 +15,7 @@ from api.models import Marker
 from core.queries import subquery_count
 from posts.models import Post, PostTag, Tag, Visibility
 from posts.selectors import cards, listed_quote_count
-from social.models import Follow
-from social.selectors import hidden_author_ids
+from social.selectors import follow_counts, hidden_author_ids
 from users.models import CustomUser
 
 
@@ -44,14 +43,7 @@ def account_stats(ids: Iterable[int]) -> dict[int, AccountStats]:
     rows = (
         CustomUser.objects.filter(pk__in=wanted)
         .annotate(
-            followers_n=subquery_count(
-                Follow.objects.filter(followee=OuterRef("pk"), follower__is_active=True),
-                "followee",
-            ),
-            following_n=subquery_count(
-                Follow.objects.filter(follower=OuterRef("pk"), followee__is_active=True),
-                "follower",
-            ),
+            **follow_counts(),  # the profile page's numbers
             statuses_n=subquery_count(shown, "author"),
             last_status=Subquery(
                 shown.order_by()
@@ -60,7 +52,7 @@ def account_stats(ids: Iterable[int]) -> dict[int, AccountStats]:
                 .values("last")[:1]
             ),
         )
-        .values_list("pk", "followers_n", "following_n", "statuses_n", "last_status")
+        .values_list("pk", "followers_count", "following_count", "statuses_n", "last_status")
     )
     return {pk: AccountStats(a, b, c, d) for pk, a, b, c, d in rows}
 

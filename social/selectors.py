@@ -16,6 +16,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.queries import subquery_count
@@ -78,6 +79,22 @@ def _relation(viewer: CustomUser | None) -> dict[str, Exists | Value]:
     }
 
 
+def follow_counts() -> dict[str, Coalesce]:
+    """Return the annotations followers_count and following_count of an account row: the
+    numbers its profile shows (and the API's Account). Deactivated accounts are left out of
+    the counts, as they are of the lists."""
+    return {
+        "followers_count": subquery_count(
+            Follow.objects.filter(followee=OuterRef("pk"), follower__is_active=True),
+            "followee",
+        ),
+        "following_count": subquery_count(
+            Follow.objects.filter(follower=OuterRef("pk"), followee__is_active=True),
+            "follower",
+        ),
+    }
+
+
 def profile_header(viewer: CustomUser | None, other: CustomUser) -> dict:
     """Return what a profile header shows: the relationship both ways and the counts (for a
     visitor, viewer None, only the counts)."""
@@ -85,15 +102,7 @@ def profile_header(viewer: CustomUser | None, other: CustomUser) -> dict:
         CustomUser.objects.filter(pk=other.pk)
         .annotate(
             **_relation(viewer),
-            # Deactivated accounts are left out of the counts, as they are of the lists.
-            followers_count=subquery_count(
-                Follow.objects.filter(followee=OuterRef("pk"), follower__is_active=True),
-                "followee",
-            ),
-            following_count=subquery_count(
-                Follow.objects.filter(follower=OuterRef("pk"), followee__is_active=True),
-                "follower",
-            ),
+            **follow_counts(),
         )
         .values(*RELATION_FLAGS, "followers_count", "following_count")
         .get()

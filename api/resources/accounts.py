@@ -22,7 +22,6 @@ from contextlib import contextmanager, suppress
 from datetime import timedelta
 from importlib import import_module
 from typing import Annotated, Any
-from urllib.parse import urlsplit
 
 from allauth.account.adapter import get_adapter
 from allauth.account.internal.flows.signup import complete_signup
@@ -44,6 +43,8 @@ from api.auth import Scoped, user_of, viewer_of
 from api.entities import QUOTE_POLICY_IN, Entities
 from api.pagination import LIMITS, Cursors, link_header, page
 from api.relationships import relationships
+from api.resources.instance import local_hosts
+from api.resources.search import search_text
 from api.selectors import status_rows
 from lists.selectors import lists_for_account
 from posts.selectors import tag_get
@@ -161,12 +162,6 @@ def _shown(entities: Entities, rows: list[CustomUser]) -> list[dict[str, Any]]:
     return found
 
 
-def _local_hosts(request: HttpRequest) -> set[str]:
-    """Return the names this server answers to, as `acct` suffixes may spell them."""
-    hosts = {request.get_host().lower(), urlsplit(settings.SITE_URL).netloc.lower()}
-    return hosts | {host.partition(":")[0] for host in hosts}
-
-
 def _relationship_of(viewer: CustomUser, account: CustomUser) -> dict[str, Any]:
     """Return viewer's Relationship with account as it is now (after a write)."""
     found = relationships(viewer, [account.pk])
@@ -180,7 +175,7 @@ def _relationship_of(viewer: CustomUser, account: CustomUser) -> dict[str, Any]:
 
 @router.get(
     "/v1/accounts/verify_credentials",
-    auth=Scoped("read:accounts"),
+    auth=Scoped("profile"),
     response={200: schemas.CredentialAccount, **Errors},
 )
 def verify_credentials(request: HttpRequest) -> dict:
@@ -400,10 +395,10 @@ def search(request: HttpRequest, query: Query[SearchQuery]) -> list[dict]:
     default, maximum = LIMITS["accounts"]
     limit = min(query.limit, maximum) if query.limit and query.limit > 0 else default
     offset = max(query.offset or 0, 0)
-    text = query.q.strip().removeprefix("@")
+    text = search_text(query.q).removeprefix("@")
     name, at, host = text.partition("@")
     if at:
-        if host.lower() not in _local_hosts(request):
+        if host.lower() not in local_hosts(request):
             return []  # another server's account: msg has only its own
         text = name
     if not text or offset > MAX_SEARCH_OFFSET:
@@ -423,7 +418,7 @@ def lookup(request: HttpRequest, query: Query[LookupQuery]) -> dict:
     """Return the account a username names (another server's: 404)."""
     viewer = viewer_of(request)
     name, at, host = query.acct.strip().removeprefix("@").partition("@")
-    if at and host.lower() not in _local_hosts(request):
+    if at and host.lower() not in local_hosts(request):
         raise Http404
     row = graph.with_relation(user_get_active(name), viewer).first()
     if row is None:
