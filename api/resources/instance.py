@@ -25,6 +25,7 @@ from ninja.errors import HttpError
 
 from api import schemas, selectors
 from api.entities import Entities, iso
+from api.resources.discovery import AnyScope
 from core import images
 from posts.services import MAX_IMAGES, pins, polls
 from posts.services import media as post_media
@@ -80,8 +81,21 @@ def domain(request: HttpRequest) -> str:
 
 
 def local_hosts(request: HttpRequest) -> set[str]:
-    """Return the hosts this server answers to, lower case: the request's and SITE_URL's."""
-    return {request.get_host().lower(), urlsplit(settings.SITE_URL).netloc.lower()}
+    """Return the hosts this server answers to, lower case: the request's and SITE_URL's,
+    each with its port and without it (a handle such as alice@msg.example names no port).
+
+    The one rule for "is this host this server": accounts lookup and search, /api/v2/search
+    and WebFinger all ask it.
+    """
+    hosts = {request.get_host().lower(), urlsplit(settings.SITE_URL).netloc.lower()}
+    return hosts | {_without_port(host) for host in hosts}
+
+
+def _without_port(host: str) -> str:
+    """Return host without its port ("[::1]:8000" -> "[::1]")."""
+    if host.startswith("["):  # an IPv6 address: its colons are no port
+        return host.partition("]")[0] + "]"
+    return host.partition(":")[0]
 
 
 def contact_email() -> str:
@@ -103,9 +117,21 @@ def rules() -> list[dict[str, Any]]:
 
 
 def _contact_account(request: HttpRequest) -> dict[str, Any] | None:
-    """Return the Account of the server's first active superuser, if it has one."""
+    """Return the Account of the server's first active superuser, if it has one.
+
+    With MSG_PUBLIC_PAGES off its profile page refuses visitors, so the Account is shown
+    only to a reader with a valid token (of a confirmed account, as discovery's routes ask):
+    null for anyone else. Clients take null as "no contact account" (Mastodon serves it
+    when none is set).
+    """
+    try:
+        viewer = getattr(AnyScope()(request), "user", None)
+    except HttpError:  # no token (or a bad one) on a private server, an unconfirmed account
+        viewer = None
+    if viewer is None and not settings.MSG_PUBLIC_PAGES:
+        return None
     admin = selectors.server_contact()
-    return Entities(request, None).account(admin) if admin is not None else None
+    return Entities(request, viewer).account(admin) if admin is not None else None
 
 
 def _field_length(name: str) -> int:

@@ -44,6 +44,13 @@ HANDLE = re.compile(rf"@?{_NAME}@(?P<host>[^@/\s]+)", re.ASCII)
 ANY_URL = re.compile(r"https?://", re.ASCII | re.IGNORECASE)
 
 
+def search_text(q: str) -> str:
+    """Return the search text q as the searches use it (/api/v2/search, and accounts search):
+    without NULs (no database can match one; PostgreSQL refuses them with an error), without
+    surrounding spaces, at most MAX_QUERY_LENGTH characters."""
+    return q.replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
+
+
 def _int(value: Any) -> int | None:
     if value in (None, ""):
         return None
@@ -133,7 +140,7 @@ def search(request: HttpRequest, query: Query[SearchQuery]) -> dict[str, Any]:
     """Return the accounts, hashtags and posts matching q that you may see, as the web's
     search page finds them; an address or handle on this server finds that post or account."""
     viewer = user_of(request)
-    q = query.q.replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
+    q = search_text(query.q)
     if not q:
         raise HttpError(400, MISSING_QUERY)
     kinds = set(KINDS) if not query.type else {query.type} & set(KINDS)

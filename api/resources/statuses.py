@@ -206,10 +206,13 @@ class StatusForm(Schema):
 
 
 def media_ids_of(values: list[str]) -> list[int]:
-    """Return media ids as numbers, or raise a 422."""
+    """Return media ids as numbers, or raise a 422. Blank entries are skipped: the form's
+    `media_ids[]=` (and JSON's `"media_ids": []`, which arrives as it) means no media."""
     ids = []
     for value in values:
         text = str(value).strip()
+        if not text:
+            continue
         if not (text.isascii() and text.isdigit() and len(text) < 19):
             raise HttpError(422, "Validation failed: media_ids must be the ids of uploaded media")
         ids.append(int(text))

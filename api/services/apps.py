@@ -1,5 +1,6 @@
 """Client apps: registering one (POST /api/v1/apps) and revoking a member's authorization."""
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +39,26 @@ class RegisteredApp:
     application: Any
     client_app: ClientApp
     client_secret: str
+
+
+# What may separate words in a field; every other control character (NUL, ESC, the separators
+# \x1c-\x1f that str.split() takes for spaces, ...) is refused.
+_SPACES = frozenset("\t\n\r")
+
+
+_LABELS = {"client_name": "Name", "redirect_uris": "Redirect URI", "website": "Website"}
+
+
+def _refuse_control_characters(**fields: str | list[str]) -> None:
+    """Raise ValidationError for the first field holding a control character: no column can
+    store a NUL (PostgreSQL refuses it), and the others would reach the consent page."""
+    for field, value in fields.items():
+        for item in [value] if isinstance(value, str) else value:
+            if any(unicodedata.category(char) == "Cc" and char not in _SPACES for char in item):
+                raise ValidationError(
+                    {field: f"{_LABELS[field]} must not contain control characters"},
+                    code="invalid",
+                )
 
 
 def _words(value: str | list[str]) -> list[str]:
@@ -112,6 +133,7 @@ def app_create(
     api.oauth_validator.redirect_uri_problem. scopes must all be known (default "read").
     The secret is stored hashed; the one in the answer is the only copy in the clear.
     """
+    _refuse_control_characters(client_name=name, redirect_uris=redirect_uris, website=website)
     clean_name = _clean_name(name)
     uris = _clean_redirect_uris(redirect_uris)
     clean_scopes = _clean_scopes(scopes)

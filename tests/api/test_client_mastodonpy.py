@@ -25,7 +25,15 @@ from lists.models import List
 from notifications.models import Notification
 from posts.models import Bookmark, Like, Poll, PollVote, Post, PostImage
 from social.models import Follow, MutedWord
-from tests.api.clients import OOB, Recorder, authorization_code, mastodon, png, submit
+from tests.api.clients import (
+    OOB,
+    Recorder,
+    authorization_code,
+    close_connections_after_each_request,
+    mastodon,
+    png,
+    submit,
+)
 from tests.api.conftest import make_token
 from tests.factories import PASSWORD, PostFactory, UserFactory
 
@@ -33,6 +41,11 @@ pytestmark = [pytest.mark.live, pytest.mark.filterwarnings("error")]
 
 SCOPES = ["read", "write", "follow", "push"]
 CALLBACK = "https://client.example/callback"
+
+
+@pytest.fixture(autouse=True)
+def _connections_closed(monkeypatch):
+    close_connections_after_each_request(monkeypatch)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from toot import api
 from notifications.models import Notification
 from posts.models import Like, Post, PostImage
 from social.models import Follow
-from tests.api.clients import authorization_code, png
+from tests.api.clients import authorization_code, close_connections_after_each_request, png
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.live]
@@ -59,7 +59,8 @@ class Toot:
 
 
 @pytest.fixture
-def toot(live_server, tmp_path) -> Toot:
+def toot(live_server, tmp_path, monkeypatch) -> Toot:
+    close_connections_after_each_request(monkeypatch)
     return Toot(tmp_path, live_server.url)
 
 

@@ -210,3 +210,37 @@ def test_empty_answers_cost_only_the_token(api, django_assert_num_queries, path)
     PostFactory(author=api.user, body="#something")
     with django_assert_num_queries(1):
         assert api.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/api/v1/directory", "/api/v1/trends/tags", "/api/v1/tags/hello"])
+def test_an_unconfirmed_accounts_token_reads_no_more_than_a_visitor(
+    api_for, anon_api, settings, url
+):
+    """Scoped answers 403 to a token whose account has not confirmed its address (sign-up
+    through POST /api/v1/accounts needs no real address); discovery's AnyScope must too, or
+    with MSG_PUBLIC_PAGES off such a token lists every member's profile (/api/v1/directory)
+    while visitors get 401."""
+    from allauth.account.models import EmailAddress
+
+    from posts.services import post_create
+
+    settings.MSG_PUBLIC_PAGES = False
+    member = UserFactory()
+    post_create(author=member, body="#hello world")
+    stranger = UserFactory()
+    EmailAddress.objects.filter(user=stranger).update(verified=False)
+    client = api_for(stranger)
+    assert client.get("/api/v1/accounts/verify_credentials").status_code == 403
+    assert anon_api.get(url).status_code == 401
+    response = client.get(url)
+    assert response.status_code == 403, response.content[:200]
+
+
+def test_discovery_takes_a_token_of_any_scope(api_for, settings):
+    """Mastodon asks no scope for the directory: a confirmed member's write-only token reads
+    it (AnyScope asks Scoped for a scope the token has)."""
+    settings.MSG_PUBLIC_PAGES = False
+    member = UserFactory()
+    response = api_for(UserFactory(), scope="write:media").get("/api/v1/directory")
+    assert response.status_code == 200
+    assert str(member.pk) in [a["id"] for a in response.json()]

@@ -151,7 +151,8 @@ def test_active_month_counts_recent_logins(anon_api, client):
     assert anon_api.get("/api/v2/instance").json()["usage"]["users"]["active_month"] == 1
 
 
-def test_contact_account_is_the_first_active_superuser(anon_api):
+def test_contact_account_is_the_first_active_superuser(anon_api, settings):
+    settings.MSG_PUBLIC_PAGES = True  # else visitors see null (a test below)
     assert anon_api.get("/api/v1/instance").json()["contact_account"] is None
     first, second = SuperUserFactory(), SuperUserFactory()
     user_update(user=first, is_active=False)
@@ -271,7 +272,8 @@ def test_activity_costs_two_queries(anon_api, django_assert_num_queries):
 
 
 @pytest.mark.parametrize("path", ["/api/v1/instance", "/api/v2/instance"])
-def test_query_count_of_the_instance(anon_api, django_assert_num_queries, path):
+def test_query_count_of_the_instance(anon_api, django_assert_num_queries, path, settings):
+    settings.MSG_PUBLIC_PAGES = True  # visitors see the contact account
     PostFactory()
     with django_assert_num_queries(3):  # accounts, posts (the counts), no superuser
         assert anon_api.get(path).status_code == 200
@@ -282,11 +284,64 @@ def test_query_count_of_the_instance(anon_api, django_assert_num_queries, path):
         assert anon_api.get(path).status_code == 200
     with django_assert_num_queries(2):  # the counts are cached
         assert anon_api.get(path).status_code == 200
+    settings.MSG_PUBLIC_PAGES = False
+    with django_assert_num_queries(0):  # cached counts, and no contact account to visitors
+        assert anon_api.get(path).status_code == 200
 
 
-def test_a_bio_change_shows_in_the_contact_account(anon_api):
+def test_a_bio_change_shows_in_the_contact_account(anon_api, settings):
+    settings.MSG_PUBLIC_PAGES = True
     admin = SuperUserFactory()
     profile_update(user=admin, display_name="The Admin", bio="Ask me.")
     account = anon_api.get("/api/v1/instance").json()["contact_account"]
     assert account["display_name"] == "The Admin"
     assert "Ask me." in account["note"]
+
+
+@pytest.mark.parametrize("url", ["/api/v1/instance", "/api/v2/instance"])
+def test_the_instance_document_does_not_show_a_private_profile_to_visitors(anon_api, settings, url):
+    """With MSG_PUBLIC_PAGES off the admin's profile page refuses a visitor, but the instance
+    documents (no token) hand out the admin's whole Account: bio, avatar, counts, last post
+    day (api/resources/instance.py _contact_account)."""
+    from django.test import Client
+
+    settings.MSG_PUBLIC_PAGES = False
+    admin = SuperUserFactory()
+    admin.bio = "Private bio of the admin"
+    admin.save(update_fields=["bio"])
+    page = Client().get(f"/@{admin.username}/")
+    assert page.status_code in (302, 401, 403, 404)  # the web refuses the visitor
+    response = anon_api.get(url)
+    assert response.status_code == 200
+    assert "Private bio of the admin" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [("/api/v1/instance", ("contact_account",)), ("/api/v2/instance", ("contact", "account"))],
+)
+def test_the_contact_account_is_shown_to_a_member_or_on_a_public_server(
+    api_for, anon_api, settings, url, field
+):
+    """Private server: a member's token sees the contact account, a visitor, a bad token and
+    an unconfirmed account's token see null. Public server: everyone sees it."""
+    from allauth.account.models import EmailAddress
+
+    from tests.api.conftest import ApiClient
+
+    def contact(client):
+        found = client.get(url).json()
+        for key in field:
+            found = found[key]
+        return found
+
+    admin = SuperUserFactory()
+    unconfirmed = UserFactory()
+    EmailAddress.objects.filter(user=unconfirmed).update(verified=False)
+    settings.MSG_PUBLIC_PAGES = False
+    assert contact(api_for(UserFactory()))["id"] == str(admin.pk)
+    assert contact(anon_api) is None
+    assert contact(ApiClient("not-a-token")) is None
+    assert contact(api_for(unconfirmed)) is None
+    settings.MSG_PUBLIC_PAGES = True
+    assert contact(anon_api)["id"] == str(admin.pk)

@@ -154,3 +154,43 @@ def test_registration_does_not_need_a_login_or_a_csrf_token():
     client = Client(enforce_csrf_checks=True)
     response = client.post("/api/v1/apps", {"client_name": "x", "redirect_uris": OOB})
     assert response.status_code == 200
+
+
+def test_a_nul_in_an_app_name_is_refused(anon_api):
+    """POST /api/v1/apps must not store a client_name holding a NUL: a 500 on PostgreSQL
+    (DataError), and a control character shown on the consent page."""
+    before = Application.objects.count()
+    response = anon_api.post("/api/v1/apps", {"client_name": "Evil\x00App", "redirect_uris": OOB})
+    assert response.status_code == 422, response.content
+    # Counted, not filtered by name: PostgreSQL refuses a NUL in a query as well.
+    assert Application.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"client_name": "Evil\x1bApp", "redirect_uris": OOB},
+        # \x1c-\x1f are spaces to str.split(): refused, not taken as separators.
+        {"client_name": "Evil\x1cApp", "redirect_uris": OOB},
+        {"client_name": "App", "redirect_uris": f"{OOB}\x1c{CALLBACK}"},
+        {"client_name": "App", "redirect_uris": f"{CALLBACK}\x00"},
+        {"client_name": "App", "redirect_uris[]": [OOB, "https://app.example/\x00"]},
+        {"client_name": "App", "redirect_uris": OOB, "website": "https://app.example/\x00x"},
+        {"client_name": "App", "redirect_uris": OOB, "website": "https://app.example/\x7f"},
+    ],
+)
+def test_control_characters_in_an_app_are_refused_before_anything_is_stored(anon_api, form):
+    before = (Application.objects.count(), ClientApp.objects.count())
+    response = anon_api.post("/api/v1/apps", form)
+    assert response.status_code == 422, response.content
+    assert "control characters" in response.json()["error"]
+    assert (Application.objects.count(), ClientApp.objects.count()) == before
+
+
+def test_tabs_and_newlines_still_separate_redirect_uris(anon_api):
+    response = anon_api.post(
+        "/api/v1/apps", {"client_name": "Two\tTabs", "redirect_uris": f"{OOB}\r\n{CALLBACK}"}
+    )
+    assert response.status_code == 200, response.content
+    app = Application.objects.get(client_id=response.json()["client_id"])
+    assert (app.name, app.redirect_uris.split()) == ("Two Tabs", [OOB, CALLBACK])

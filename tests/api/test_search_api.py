@@ -310,3 +310,39 @@ def test_query_count_of_an_address(api, django_assert_num_queries):
     post = PostFactory(body="#addressed")
     with django_assert_num_queries(6):  # token, the post, its images, tags, mentions, counts
         assert found(search(api, post_url(post)))[2] == [post.pk]
+
+
+def test_which_hosts_are_this_server_is_one_rule(api, settings):
+    """accounts lookup and search, /api/v2/search and WebFinger ask one function
+    (api.resources.instance.local_hosts) whether a host is this server: the handle
+    @alice@msg.example resolves in all of them when SITE_URL carries a port."""
+    from django.test import Client
+
+    settings.SITE_URL = "http://msg.example:8000"
+    settings.ALLOWED_HOSTS = ["*"]
+    alice = UserFactory()
+    for host in ("msg.example", "msg.example:8000", "MSG.example"):
+        handle = f"{alice.username}@{host}"
+        lookup = api.get(f"/api/v1/accounts/lookup?acct={handle}")
+        assert lookup.status_code == 200, host
+        assert lookup.json()["id"] == str(alice.pk)
+        searched = api.get("/api/v1/accounts/search", {"q": f"@{handle}"}).json()
+        assert [a["id"] for a in searched] == [str(alice.pk)], host
+        found = api.get("/api/v2/search", {"q": f"@{handle}", "type": "accounts"}).json()
+        assert [a["id"] for a in found["accounts"]] == [str(alice.pk)], host
+        finger = Client().get(f"/.well-known/webfinger?resource=acct:{handle}")
+        assert finger.status_code == 200, host
+    elsewhere = f"{alice.username}@msg.example.org"
+    assert api.get(f"/api/v1/accounts/lookup?acct={elsewhere}").status_code == 404
+    assert api.get("/api/v2/search", {"q": f"@{elsewhere}"}).json()["accounts"] == []
+    assert Client().get(f"/.well-known/webfinger?resource=acct:{elsewhere}").status_code == 404
+
+
+def test_the_port_of_an_ipv6_host_is_stripped_whole():
+    from django.test import RequestFactory
+
+    from api.resources.instance import local_hosts
+
+    request = RequestFactory().get("/", HTTP_HOST="[::1]:8000")
+    assert {"[::1]:8000", "[::1]"} <= local_hosts(request)
+    assert "[" not in local_hosts(request)

@@ -257,6 +257,16 @@ def test_media_ids_sent_as_json(api):
     assert [a["id"] for a in response.json()["media_attachments"]] == [str(image.pk)]
 
 
+@pytest.mark.parametrize("send", [as_json, form])
+def test_an_empty_media_ids_list_means_no_media(api, send):
+    """toot posts {"status": ..., "media_ids": []}; the form's `media_ids[]=` says the same."""
+    data = {"status": "no pics", "media_ids": []} if send is as_json else {"media_ids[]": ""}
+    response = send(api, "/api/v1/statuses", {"status": "no pics", **data})
+    assert response.status_code == 200, response.content
+    assert response.json()["media_attachments"] == []
+    assert Post.objects.get().body == "no pics"
+
+
 def test_an_image_without_a_description_is_refused_with_a_clear_message(api):
     image = draft(api.user, alt="")
     response = form(api, "/api/v1/statuses", {"status": "pic", "media_ids[]": [image.pk]})
